@@ -1,0 +1,394 @@
+<?php
+/**
+ * Settings → Kefu Live Chat.
+ *
+ * @package Kefu
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * The settings page, built on the Settings API: options.php checks the
+ * `manage_options` capability and the form's nonce before anything is saved,
+ * and sanitize() whitelists every value.
+ */
+class Kefu_Settings {
+
+	/**
+	 * Menu slug, also the settings group.
+	 */
+	const PAGE = 'kefu-settings';
+
+	/**
+	 * Hooks.
+	 */
+	public static function init() {
+		add_action( 'admin_menu', array( __CLASS__, 'add_page' ) );
+		add_action( 'admin_init', array( __CLASS__, 'register' ) );
+	}
+
+	/**
+	 * Adds the page under Settings.
+	 */
+	public static function add_page() {
+		add_options_page(
+			__( 'Kefu Live Chat', 'kefu' ),
+			__( 'Kefu Live Chat', 'kefu' ),
+			'manage_options',
+			self::PAGE,
+			array( __CLASS__, 'render' )
+		);
+	}
+
+	/**
+	 * Registers the option, its sections and fields.
+	 */
+	public static function register() {
+		register_setting(
+			self::PAGE,
+			Kefu::OPTION,
+			array(
+				'type'              => 'array',
+				'sanitize_callback' => array( __CLASS__, 'sanitize' ),
+				'default'           => Kefu::defaults(),
+				'show_in_rest'      => false,
+			)
+		);
+
+		add_settings_section( 'kefu_server', __( 'Chat server', 'kefu' ), '__return_false', self::PAGE );
+		add_settings_field( 'server_url', __( 'Sidecar URL', 'kefu' ), array( __CLASS__, 'field_server_url' ), self::PAGE, 'kefu_server', array( 'label_for' => 'kefu-server-url' ) );
+		add_settings_field( 'asset_source', __( 'Load scripts from', 'kefu' ), array( __CLASS__, 'field_asset_source' ), self::PAGE, 'kefu_server' );
+
+		add_settings_section( 'kefu_widget', __( 'Chat widget', 'kefu' ), '__return_false', self::PAGE );
+		add_settings_field( 'title', __( 'Title', 'kefu' ), array( __CLASS__, 'field_text' ), self::PAGE, 'kefu_widget', array( 'key' => 'title', 'label_for' => 'kefu-title' ) );
+		add_settings_field( 'greeting', __( 'Greeting', 'kefu' ), array( __CLASS__, 'field_text' ), self::PAGE, 'kefu_widget', array( 'key' => 'greeting', 'label_for' => 'kefu-greeting' ) );
+		add_settings_field( 'accent', __( 'Accent colour', 'kefu' ), array( __CLASS__, 'field_accent' ), self::PAGE, 'kefu_widget', array( 'label_for' => 'kefu-accent' ) );
+		add_settings_field( 'position', __( 'Position', 'kefu' ), array( __CLASS__, 'field_position' ), self::PAGE, 'kefu_widget', array( 'label_for' => 'kefu-position' ) );
+		add_settings_field( 'language', __( 'Language', 'kefu' ), array( __CLASS__, 'field_language' ), self::PAGE, 'kefu_widget', array( 'label_for' => 'kefu-language' ) );
+		add_settings_field( 'prechat', __( 'Pre-chat form', 'kefu' ), array( __CLASS__, 'field_prechat' ), self::PAGE, 'kefu_widget' );
+
+		add_settings_section( 'kefu_visibility', __( 'Where the widget shows', 'kefu' ), '__return_false', self::PAGE );
+		add_settings_field( 'visibility', __( 'Show the widget', 'kefu' ), array( __CLASS__, 'field_visibility' ), self::PAGE, 'kefu_visibility' );
+
+		add_settings_section( 'kefu_data', __( 'Chat history', 'kefu' ), '__return_false', self::PAGE );
+		add_settings_field( 'delete_data', __( 'On uninstall', 'kefu' ), array( __CLASS__, 'field_delete_data' ), self::PAGE, 'kefu_data' );
+	}
+
+	/**
+	 * Whitelists and cleans submitted settings; anything unknown falls back
+	 * to the current value or the default.
+	 *
+	 * @param mixed $input Submitted value.
+	 * @return array
+	 */
+	public static function sanitize( $input ) {
+		$current = Kefu::settings();
+		$input   = is_array( $input ) ? $input : array();
+		$clean   = $current;
+
+		$text = function ( $key, $max ) use ( $input ) {
+			$value = isset( $input[ $key ] ) ? sanitize_text_field( (string) $input[ $key ] ) : '';
+			return function_exists( 'mb_substr' ) ? mb_substr( $value, 0, $max ) : substr( $value, 0, $max );
+		};
+		$choice = function ( $key, array $allowed, $fallback ) use ( $input ) {
+			$value = isset( $input[ $key ] ) ? (string) $input[ $key ] : '';
+			return in_array( $value, $allowed, true ) ? $value : $fallback;
+		};
+
+		$url = isset( $input['server_url'] ) ? trim( (string) $input['server_url'] ) : '';
+		if ( '' === $url ) {
+			$clean['server_url'] = '';
+		} else {
+			$url = esc_url_raw( $url, array( 'http', 'https' ) );
+			$parts = wp_parse_url( $url );
+			if ( '' === $url || empty( $parts['host'] ) || isset( $parts['query'] ) || isset( $parts['fragment'] ) ) {
+				add_settings_error( Kefu::OPTION, 'kefu_server_url', __( 'The sidecar URL must be a full http:// or https:// address. The previous one was kept.', 'kefu' ) );
+			} else {
+				$clean['server_url'] = untrailingslashit( $url );
+			}
+		}
+
+		$defaults = Kefu::defaults();
+		$accent   = isset( $input['accent'] ) ? sanitize_hex_color( (string) $input['accent'] ) : '';
+
+		$clean['asset_source'] = $choice( 'asset_source', array( 'site', 'sidecar' ), $defaults['asset_source'] );
+		$clean['title']        = $text( 'title', 80 );
+		$clean['greeting']     = $text( 'greeting', 300 );
+		$clean['accent']       = $accent ? $accent : $defaults['accent'];
+		$clean['position']     = $choice( 'position', array( 'right', 'left' ), $defaults['position'] );
+		$clean['language']     = $choice( 'language', array( 'auto', 'en', 'zh-CN' ), $defaults['language'] );
+		$clean['prechat']      = ! empty( $input['prechat'] );
+		$clean['visibility']   = $choice( 'visibility', array( 'all', 'exclude', 'logged_in' ), $defaults['visibility'] );
+		$clean['delete_data']  = ! empty( $input['delete_data'] );
+
+		$paths = isset( $input['exclude_paths'] ) ? preg_split( '/\R/', sanitize_textarea_field( (string) $input['exclude_paths'] ) ) : array();
+		$kept  = array();
+		foreach ( $paths as $path ) {
+			$path = trim( $path );
+			if ( '' !== $path ) {
+				$kept[] = '/' === $path[0] ? $path : '/' . $path;
+			}
+		}
+		$clean['exclude_paths'] = implode( "\n", array_slice( array_unique( $kept ), 0, 100 ) );
+
+		return $clean;
+	}
+
+	/**
+	 * Asks the sidecar's `/health` route whether it runs and reaches the
+	 * database.
+	 *
+	 * @return array `ok` (bool) and a plain-language `message`.
+	 */
+	public static function health() {
+		$url      = Kefu::server_url() . '/health';
+		$response = wp_remote_get(
+			$url,
+			array(
+				'timeout'     => 3,
+				'redirection' => 0,
+				'headers'     => array( 'Accept' => 'application/json' ),
+			)
+		);
+
+		if ( is_wp_error( $response ) ) {
+			return array(
+				'ok'      => false,
+				/* translators: 1: URL, 2: error message. */
+				'message' => sprintf( __( 'Not reachable: the chat server at %1$s did not answer (%2$s). Visitors cannot chat until it runs.', 'kefu' ), $url, $response->get_error_message() ),
+			);
+		}
+
+		$code = (int) wp_remote_retrieve_response_code( $response );
+		$body = json_decode( wp_remote_retrieve_body( $response ), true );
+		if ( 200 === $code && is_array( $body ) && ! empty( $body['ok'] ) ) {
+			return array(
+				'ok'      => true,
+				/* translators: %s: URL. */
+				'message' => sprintf( __( 'Reachable: the chat server at %s is running and its database answers.', 'kefu' ), $url ),
+			);
+		}
+		if ( 503 === $code ) {
+			return array(
+				'ok'      => false,
+				/* translators: %s: URL. */
+				'message' => sprintf( __( 'The chat server at %s is running but cannot reach the database.', 'kefu' ), $url ),
+			);
+		}
+		return array(
+			'ok'      => false,
+			/* translators: 1: URL, 2: HTTP status code. */
+			'message' => sprintf( __( 'Not reachable: %1$s answered with HTTP status %2$d, not the chat server. Check the sidecar URL and the proxy.', 'kefu' ), $url, $code ),
+		);
+	}
+
+	/**
+	 * Tells the owner to copy the generated secret into wp-config.php.
+	 */
+	public static function secret_notice() {
+		$secret = (string) get_option( Kefu::SECRET_OPTION, '' );
+		if ( '' === $secret ) {
+			$secret = bin2hex( random_bytes( 32 ) );
+		}
+		echo '<div class="notice notice-warning kefu-secret-notice"><p><strong>' . esc_html__( 'The chat server cannot check this site\'s agent tokens yet.', 'kefu' ) . '</strong> ';
+		echo esc_html__( 'The shared secret is stored in the database, but the chat server reads only wp-config.php. Add this line to wp-config.php, above the line "That\'s all, stop editing!", then restart the chat server:', 'kefu' ) . '</p>';
+		echo '<p><code>' . esc_html( "define( 'KEFU_SECRET', '" . $secret . "' );" ) . '</code></p></div>';
+	}
+
+	/**
+	 * Renders the page.
+	 */
+	public static function render() {
+		if ( ! current_user_can( 'manage_options' ) ) {
+			return;
+		}
+		$health = self::health();
+		?>
+		<div class="wrap">
+			<h1><?php echo esc_html( get_admin_page_title() ); ?></h1>
+			<?php
+			if ( '' === Kefu::secret_from_config() ) {
+				self::secret_notice();
+			}
+			?>
+			<p class="kefu-status">
+				<span class="dashicons <?php echo esc_attr( $health['ok'] ? 'dashicons-yes-alt' : 'dashicons-warning' ); ?>" style="color:<?php echo esc_attr( $health['ok'] ? '#008a20' : '#d63638' ); ?>" aria-hidden="true"></span>
+				<span id="kefu-status-text" data-ok="<?php echo esc_attr( $health['ok'] ? '1' : '0' ); ?>"><?php echo esc_html( $health['message'] ); ?></span>
+			</p>
+			<form action="options.php" method="post">
+				<?php
+				settings_fields( self::PAGE );
+				do_settings_sections( self::PAGE );
+				submit_button();
+				?>
+			</form>
+		</div>
+		<?php
+	}
+
+	/**
+	 * Name attribute of a setting's input.
+	 *
+	 * @param string $key Setting.
+	 * @return string
+	 */
+	private static function name( $key ) {
+		return Kefu::OPTION . '[' . $key . ']';
+	}
+
+	/**
+	 * Sidecar URL field.
+	 */
+	public static function field_server_url() {
+		$default = Kefu::site_origin() . '/kefu';
+		printf(
+			'<input type="url" class="regular-text code" id="kefu-server-url" name="%1$s" value="%2$s" placeholder="%3$s" />',
+			esc_attr( self::name( 'server_url' ) ),
+			esc_attr( Kefu::get( 'server_url' ) ),
+			esc_attr( $default )
+		);
+		echo '<p class="description">' . esc_html(
+			sprintf(
+				/* translators: %s: default URL. */
+				__( 'Where browsers reach the chat server. Leave empty for %s, with your web server proxying /kefu to the sidecar (see the nginx and Apache examples in the documentation).', 'kefu' ),
+				$default
+			)
+		) . '</p>';
+	}
+
+	/**
+	 * Script source field.
+	 */
+	public static function field_asset_source() {
+		$value   = Kefu::get( 'asset_source' );
+		$choices = array(
+			'site'    => __( 'This site (the copies shipped with the plugin)', 'kefu' ),
+			'sidecar' => __( 'The sidecar (always the version the chat server runs)', 'kefu' ),
+		);
+		echo '<fieldset>';
+		foreach ( $choices as $key => $label ) {
+			printf(
+				'<label><input type="radio" name="%1$s" value="%2$s" %3$s /> %4$s</label><br />',
+				esc_attr( self::name( 'asset_source' ) ),
+				esc_attr( $key ),
+				checked( $value, $key, false ),
+				esc_html( $label )
+			);
+		}
+		echo '</fieldset>';
+	}
+
+	/**
+	 * A one-line text field.
+	 *
+	 * @param array $args `key`.
+	 */
+	public static function field_text( $args ) {
+		$key = $args['key'];
+		printf(
+			'<input type="text" class="regular-text" id="kefu-%1$s" name="%2$s" value="%3$s" />',
+			esc_attr( $key ),
+			esc_attr( self::name( $key ) ),
+			esc_attr( Kefu::get( $key ) )
+		);
+		if ( 'greeting' === $key ) {
+			echo '<p class="description">' . esc_html__( 'The first line visitors read when they open the chat. Leave empty for the widget\'s own.', 'kefu' ) . '</p>';
+		}
+	}
+
+	/**
+	 * Accent colour field.
+	 */
+	public static function field_accent() {
+		printf(
+			'<input type="color" id="kefu-accent" name="%1$s" value="%2$s" />',
+			esc_attr( self::name( 'accent' ) ),
+			esc_attr( Kefu::get( 'accent' ) )
+		);
+	}
+
+	/**
+	 * Position field.
+	 */
+	public static function field_position() {
+		$value = Kefu::get( 'position' );
+		printf( '<select id="kefu-position" name="%s">', esc_attr( self::name( 'position' ) ) );
+		foreach ( array(
+			'right' => __( 'Bottom right', 'kefu' ),
+			'left'  => __( 'Bottom left', 'kefu' ),
+		) as $key => $label ) {
+			printf( '<option value="%1$s" %2$s>%3$s</option>', esc_attr( $key ), selected( $value, $key, false ), esc_html( $label ) );
+		}
+		echo '</select>';
+	}
+
+	/**
+	 * Language field.
+	 */
+	public static function field_language() {
+		$value = Kefu::get( 'language' );
+		printf( '<select id="kefu-language" name="%s">', esc_attr( self::name( 'language' ) ) );
+		foreach ( array(
+			'auto'  => __( 'The site\'s language', 'kefu' ),
+			'en'    => __( 'English', 'kefu' ),
+			'zh-CN' => __( 'Simplified Chinese', 'kefu' ),
+		) as $key => $label ) {
+			printf( '<option value="%1$s" %2$s>%3$s</option>', esc_attr( $key ), selected( $value, $key, false ), esc_html( $label ) );
+		}
+		echo '</select>';
+	}
+
+	/**
+	 * Pre-chat form field.
+	 */
+	public static function field_prechat() {
+		printf(
+			'<label><input type="checkbox" id="kefu-prechat" name="%1$s" value="1" %2$s /> %3$s</label>',
+			esc_attr( self::name( 'prechat' ) ),
+			checked( (bool) Kefu::get( 'prechat' ), true, false ),
+			esc_html__( 'Ask visitors who are not logged in for their name and email before the chat starts', 'kefu' )
+		);
+	}
+
+	/**
+	 * Visibility fields.
+	 */
+	public static function field_visibility() {
+		$value   = Kefu::get( 'visibility' );
+		$choices = array(
+			'all'       => __( 'On every page', 'kefu' ),
+			'exclude'   => __( 'On every page except those listed below', 'kefu' ),
+			'logged_in' => __( 'Only to logged-in users', 'kefu' ),
+		);
+		echo '<fieldset>';
+		foreach ( $choices as $key => $label ) {
+			printf(
+				'<label><input type="radio" name="%1$s" value="%2$s" %3$s /> %4$s</label><br />',
+				esc_attr( self::name( 'visibility' ) ),
+				esc_attr( $key ),
+				checked( $value, $key, false ),
+				esc_html( $label )
+			);
+		}
+		echo '</fieldset>';
+		printf(
+			'<p><label for="kefu-exclude-paths">%1$s</label></p><textarea id="kefu-exclude-paths" class="large-text code" rows="4" name="%2$s">%3$s</textarea>',
+			esc_html__( 'Excluded paths, one per line (/checkout/ hides it on that page, /shop/* on every page under /shop/):', 'kefu' ),
+			esc_attr( self::name( 'exclude_paths' ) ),
+			esc_textarea( Kefu::get( 'exclude_paths' ) )
+		);
+	}
+
+	/**
+	 * Delete-on-uninstall field.
+	 */
+	public static function field_delete_data() {
+		printf(
+			'<label><input type="checkbox" id="kefu-delete-data" name="%1$s" value="1" %2$s /> %3$s</label>',
+			esc_attr( self::name( 'delete_data' ) ),
+			checked( (bool) Kefu::get( 'delete_data' ), true, false ),
+			esc_html__( 'Delete chat history when the plugin is uninstalled', 'kefu' )
+		);
+		echo '<p class="description">' . esc_html__( 'Unticked, messages and visitor records stay in the database after an uninstall.', 'kefu' ) . '</p>';
+	}
+}
