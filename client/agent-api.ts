@@ -1,0 +1,67 @@
+import { joinUrl, requestJson } from './request-json.js';
+import type { ChatMessage, Conversation, PollAnswer } from './types.js';
+
+/** The agent half of PROTOCOL.md ("Agent API"), one method per route. */
+export class AgentApi {
+  constructor(
+    readonly base: string,
+    /** Read on every call, so a refreshed token is used at once. */
+    private readonly getToken: () => string | undefined,
+  ) {}
+
+  private url(path: string, query?: Record<string, string | number | undefined>): string {
+    return joinUrl(this.base, '/kefu' + path, query);
+  }
+
+  async conversations(signal?: AbortSignal): Promise<Conversation[]> {
+    const { conversations } = await requestJson<{ conversations: Conversation[] }>(
+      this.url('/api/agent/conversations'),
+      { token: this.getToken(), signal },
+    );
+    return conversations;
+  }
+
+  async history(visitorId: string, before: number | undefined, limit: number, signal?: AbortSignal): Promise<ChatMessage[]> {
+    const { messages } = await requestJson<{ messages: ChatMessage[] }>(
+      this.url(`/api/agent/conversations/${encodeURIComponent(visitorId)}/messages`, { before, limit }),
+      { token: this.getToken(), signal },
+    );
+    return messages;
+  }
+
+  async send(visitorId: string, content: string, clientId: string): Promise<ChatMessage> {
+    const { message } = await requestJson<{ message: ChatMessage }>(
+      this.url(`/api/agent/conversations/${encodeURIComponent(visitorId)}/messages`),
+      { method: 'POST', token: this.getToken(), body: { content, clientId } },
+    );
+    return message;
+  }
+
+  read(visitorId: string, upto: number): Promise<void> {
+    return requestJson<void>(this.url(`/api/agent/conversations/${encodeURIComponent(visitorId)}/read`), {
+      method: 'POST',
+      token: this.getToken(),
+      body: { upto },
+    });
+  }
+
+  typing(visitorId: string, typing: boolean): Promise<void> {
+    return requestJson<void>(this.url('/api/agent/typing'), {
+      method: 'POST',
+      token: this.getToken(),
+      body: { visitorId, typing },
+    });
+  }
+
+  presence(status: 'online' | 'away'): Promise<void> {
+    return requestJson<void>(this.url('/api/agent/presence'), { method: 'POST', token: this.getToken(), body: { status } });
+  }
+
+  poll(cursor: string | undefined, wait: number, signal?: AbortSignal): Promise<PollAnswer> {
+    return requestJson<PollAnswer>(this.url('/api/agent/poll', { cursor, wait }), { token: this.getToken(), signal });
+  }
+
+  streamTicket(signal?: AbortSignal): Promise<{ ticket: string; expiresIn: number }> {
+    return requestJson(this.url('/api/agent/stream-ticket'), { method: 'POST', token: this.getToken(), body: {}, signal });
+  }
+}

@@ -1,0 +1,64 @@
+import { joinUrl, requestJson } from './request-json.js';
+import type { ChatMessage, PollAnswer, SessionAnswer } from './types.js';
+
+export interface SessionRequest {
+  name?: string;
+  email?: string;
+  page?: string;
+  referrer?: string;
+}
+
+/** The visitor half of PROTOCOL.md ("Visitor API"), one method per route. */
+export class VisitorApi {
+  /** The visitor token; `session()` replaces it with the one it answers. */
+  token: string | undefined;
+
+  constructor(readonly base: string, token?: string) {
+    this.token = token;
+  }
+
+  private url(path: string, query?: Record<string, string | number | undefined>): string {
+    return joinUrl(this.base, '/kefu' + path, query);
+  }
+
+  async session(body: SessionRequest, signal?: AbortSignal): Promise<SessionAnswer> {
+    const answer = await requestJson<SessionAnswer>(this.url('/api/visitor/session'), {
+      method: 'POST',
+      token: this.token,
+      body,
+      signal,
+    });
+    this.token = answer.token;
+    return answer;
+  }
+
+  async send(content: string, clientId: string, signal?: AbortSignal): Promise<ChatMessage> {
+    const { message } = await requestJson<{ message: ChatMessage }>(this.url('/api/visitor/messages'), {
+      method: 'POST',
+      token: this.token,
+      body: { content, clientId },
+      signal,
+    });
+    return message;
+  }
+
+  poll(cursor: string | undefined, wait: number, signal?: AbortSignal): Promise<PollAnswer> {
+    return requestJson<PollAnswer>(this.url('/api/visitor/poll', { cursor, wait }), { token: this.token, signal });
+  }
+
+  async history(before: number | undefined, limit: number, signal?: AbortSignal): Promise<ChatMessage[]> {
+    const { messages } = await requestJson<{ messages: ChatMessage[] }>(
+      this.url('/api/visitor/messages', { before, limit }),
+      { token: this.token, signal },
+    );
+    return messages;
+  }
+
+  typing(typing: boolean): Promise<void> {
+    return requestJson<void>(this.url('/api/visitor/typing'), { method: 'POST', token: this.token, body: { typing } });
+  }
+
+  streamTicket(signal?: AbortSignal): Promise<{ ticket: string; expiresIn: number }> {
+    return requestJson(this.url('/api/visitor/stream-ticket'), { method: 'POST', token: this.token, body: {}, signal });
+  }
+}

@@ -1,0 +1,322 @@
+import { ApiError } from '../client/api-error.js';
+import { Backoff } from '../client/backoff.js';
+import { FallbackTransport } from '../client/fallback-transport.js';
+import { IframeStreamTransport } from '../client/iframe-stream-transport.js';
+import { createIntervalPollTransport } from '../client/interval-poll-transport.js';
+import { createLongPollTransport } from '../client/long-poll-transport.js';
+import { MessageLog } from '../client/message-log.js';
+import { randomId } from '../client/random-id.js';
+import { SharedFeed } from '../client/shared-feed.js';
+import { sleep } from '../client/sleep.js';
+import { VisitorApi, type SessionRequest } from '../client/visitor-api.js';
+import type { Transport, TransportHandlers } from '../client/transport.js';
+import type { ChatMessage, FeedBatch, FeedStatus } from '../client/types.js';
+import { VisitorStorage } from './visitor-storage.js';
+
+export type TransportKind = 'long-poll' | 'iframe' | 'poll';
+export type OwnState = 'sending' | 'sent' | 'read' | 'failed';
+
+export interface PendingMessage {
+  clientId: string;
+  content: string;
+  state: 'sending' | 'failed';
+  createdAt: string;
+}
+
+export interface ChatControllerOptions {
+  base: string;
+  transport: TransportKind;
+  /** Called with messages from the team as they arrive live (not history pages). */
+  onIncoming?: (messages: ChatMessage[]) => void;
+  /** Called after every change of state. */
+  onChange?: () => void;
+}
+
+const PAGE = 30;
+export const MAX_LENGTH = 4000;
+
+/**
+ * One visitor's conversation, without any DOM: the session and its stored
+ * token, history paging, sending with states and retries (the same
+ * `clientId`, so a retry never doubles a message), read receipts, typing both
+ * ways, and the shared real-time feed.
+ */
+export class ChatController {
+  visitorId: string | undefined;
+  name: string | null = null;
+  email: string | null = null;
+  /** -1 until the server has said. */
+  agentsOnline = -1;
+  status: FeedStatus = 'connecting';
+  started = false;
+  hasMore = true;
+  loadingOlder = false;
+  readonly log = new MessageLog();
+  pending: PendingMessage[] = [];
+  /** Who of the team is typing right now. */
+  typing: { from: string; name?: string } | undefined;
+
+  private readonly api: VisitorApi;
+  private readonly storage: VisitorStorage;
+  private feed: SharedFeed | undefined;
+  private readUpto = 0;
+  private typingExpiry: ReturnType<typeof setTimeout> | undefined;
+  private ownTypingIdle: ReturnType<typeof setTimeout> | undefined;
+  private ownTypingSentAt = 0;
+  private starting: Promise<void> | undefined;
+  private readonly stopped = new AbortController();
+
+  constructor(private readonly opts: ChatControllerOptions) {
+    this.storage = new VisitorStorage(opts.base);
+    this.api = new VisitorApi(opts.base, this.storage.token ?? undefined);
+  }
+
+  /** True when this browser already has a conversation with this server. */
+  get hasToken(): boolean {
+    return !!this.api.token;
+  }
+
+  /** Own messages and pending ones, plus the team's, in display order. */
+  get messages(): readonly ChatMessage[] {
+    return this.log.messages;
+  }
+
+  isOwn(m: ChatMessage): boolean {
+    return m.from === this.visitorId;
+  }
+
+  stateOf(m: ChatMessage): OwnState {
+    return m.read || m.mid <= this.readUpto ? 'read' : 'sent';
+  }
+
+  /** Messages from the team newer than the last one the visitor saw. */
+  get unread(): number {
+    const seen = this.storage.seenMid;
+    return this.log.messages.filter((m) => m.mid > seen && !this.isOwn(m)).length;
+  }
+
+  markSeen(): void {
+    const newest = this.log.newestMid;
+    if (newest !== undefined && newest > this.storage.seenMid) {
+      this.storage.seenMid = newest;
+      this.changed();
+    }
+  }
+
+  /** Opens (or resumes) the session, loads the latest page and starts the feed. */
+  start(profile: SessionRequest = {}): Promise<void> {
+    this.starting ??= this.doStart(profile).finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async doStart(profile: SessionRequest): Promise<void> {
+    const backoff = new Backoff({ baseMs: 1000 });
+    const signal = this.stopped.signal;
+    while (!signal.aborted) {
+      try {
+        const session = await this.api.session({
+          ...profile,
+          page: location.href,
+          referrer: document.referrer || undefined,
+        });
+        this.storage.token = session.token;
+        this.visitorId = session.visitorId;
+        this.name = session.name ?? profile.name ?? null;
+        this.email = session.email ?? profile.email ?? null;
+        this.agentsOnline = session.agentsOnline;
+        if (!this.started) {
+          await this.loadLatest();
+          this.startFeed(session.cursor);
+          this.started = true;
+        }
+        this.changed();
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        if (err instanceof ApiError && err.status === 401 && this.api.token) {
+          // A token this server no longer accepts (its secret changed): start afresh.
+          this.api.token = undefined;
+          this.storage.token = null;
+          continue;
+        }
+        this.status = 'reconnecting';
+        this.changed();
+        await sleep(backoff.next(err instanceof ApiError ? err.retryAfterMs : undefined), signal);
+      }
+    }
+  }
+
+  /** Updates name and email (the offline and pre-chat forms); the token is resumed. */
+  async updateProfile(profile: SessionRequest): Promise<void> {
+    if (!this.started) return this.start(profile);
+    const session = await this.api.session({ ...profile, page: location.href, referrer: document.referrer || undefined });
+    this.storage.token = session.token;
+    this.name = session.name ?? profile.name ?? this.name;
+    this.email = session.email ?? profile.email ?? this.email;
+    this.agentsOnline = session.agentsOnline;
+    this.changed();
+  }
+
+  stop(): void {
+    this.stopped.abort();
+    this.feed?.stop();
+    clearTimeout(this.typingExpiry);
+    clearTimeout(this.ownTypingIdle);
+  }
+
+  private async loadLatest(): Promise<void> {
+    const page = await this.api.history(undefined, PAGE);
+    this.hasMore = page.length >= PAGE;
+    this.log.add(page);
+  }
+
+  async loadOlder(): Promise<void> {
+    if (!this.hasMore || this.loadingOlder || !this.started) return;
+    const before = this.log.oldestMid;
+    if (before === undefined) {
+      this.hasMore = false;
+      return;
+    }
+    this.loadingOlder = true;
+    this.changed();
+    try {
+      const page = await this.api.history(before, PAGE);
+      this.hasMore = page.length >= PAGE;
+      this.log.add(page);
+    } catch {
+      // Paging is retried by the next scroll.
+    } finally {
+      this.loadingOlder = false;
+      this.changed();
+    }
+  }
+
+  private startFeed(cursor: string): void {
+    const handlers: TransportHandlers = {
+      onBatch: (batch) => this.handleBatch(batch, true),
+      onStatus: (status) => {
+        this.status = status;
+        this.changed();
+      },
+      onFatal: () => {
+        // The token stopped working mid-conversation: get a new session.
+        this.feed?.stop();
+        this.started = false;
+        void this.start();
+      },
+    };
+    const poll = (c: string | undefined, wait: number, signal: AbortSignal) => this.api.poll(c, wait, signal);
+    const make = (h: TransportHandlers): Transport => {
+      switch (this.opts.transport) {
+        case 'poll':
+          return createIntervalPollTransport(poll, h);
+        case 'iframe':
+          return new FallbackTransport(
+            (hh, giveUp) =>
+              new IframeStreamTransport(hh, {
+                base: this.opts.base,
+                path: '/kefu/visitor/stream',
+                ticket: (signal) => this.api.streamTicket(signal),
+                onFallback: giveUp,
+              }),
+            (hh) => createLongPollTransport(poll, hh),
+            h,
+          );
+        default:
+          return createLongPollTransport(poll, h);
+      }
+    };
+    this.feed = new SharedFeed(`kefu:${this.visitorId}`, make, handlers);
+    this.feed.start(cursor);
+  }
+
+  /** Applies one delivery, from any transport, tab or send answer. */
+  handleBatch(batch: FeedBatch, live: boolean): void {
+    if (typeof batch.agentsOnline === 'number') this.agentsOnline = batch.agentsOnline;
+    const fresh = this.log.add(batch.messages ?? []);
+    if (fresh.length) {
+      const ids = new Set(fresh.map((m) => m.clientId).filter(Boolean));
+      if (ids.size) this.pending = this.pending.filter((p) => !ids.has(p.clientId));
+    }
+    for (const ev of batch.events ?? []) {
+      if (ev.type === 'presence') this.agentsOnline = ev.agentsOnline;
+      else if (ev.type === 'read' && ev.by === 'agent' && (!ev.visitorId || ev.visitorId === this.visitorId)) {
+        this.readUpto = Math.max(this.readUpto, ev.upto);
+        this.log.markRead(ev.upto, (m) => this.isOwn(m));
+      } else if (ev.type === 'typing' && ev.from !== this.visitorId) {
+        clearTimeout(this.typingExpiry);
+        if (ev.typing) {
+          this.typing = { from: ev.from, name: ev.name };
+          // protocol-notes: typing expires on the receiver after 6 s.
+          this.typingExpiry = setTimeout(() => {
+            this.typing = undefined;
+            this.changed();
+          }, 6000);
+        } else this.typing = undefined;
+      }
+    }
+    const incoming = fresh.filter((m) => !this.isOwn(m));
+    if (incoming.length && this.typing && incoming.some((m) => m.from === this.typing?.from)) this.typing = undefined;
+    if (live && incoming.length) this.opts.onIncoming?.(incoming);
+    this.changed();
+  }
+
+  /** Sends a line; false when it is empty or too long. */
+  send(text: string): boolean {
+    const content = text.trim();
+    if (!content || content.length > MAX_LENGTH) return false;
+    const pending: PendingMessage = { clientId: randomId(), content, state: 'sending', createdAt: new Date().toISOString() };
+    this.pending = [...this.pending, pending];
+    this.stopTyping();
+    this.changed();
+    void this.deliver(pending);
+    return true;
+  }
+
+  /** Sends a failed message again with its original clientId. */
+  retry(clientId: string): void {
+    const p = this.pending.find((x) => x.clientId === clientId);
+    if (!p || p.state !== 'failed') return;
+    p.state = 'sending';
+    this.pending = [...this.pending];
+    this.changed();
+    void this.deliver(p);
+  }
+
+  private async deliver(p: PendingMessage): Promise<void> {
+    try {
+      if (!this.started) await this.start();
+      const message = await this.api.send(p.content, p.clientId);
+      this.pending = this.pending.filter((x) => x.clientId !== p.clientId);
+      this.handleBatch({ messages: [message], events: [] }, false);
+      this.feed?.publish({ messages: [message], events: [] });
+    } catch {
+      p.state = 'failed';
+      this.pending = [...this.pending];
+      this.changed();
+    }
+  }
+
+  /** Call on every keystroke in the composer: sends `typing: true` at most every 3 s, `false` after 4 s idle. */
+  noteTyping(): void {
+    if (!this.started) return;
+    const now = Date.now();
+    if (now - this.ownTypingSentAt > 3000) {
+      this.ownTypingSentAt = now;
+      this.api.typing(true).catch(() => {});
+    }
+    clearTimeout(this.ownTypingIdle);
+    this.ownTypingIdle = setTimeout(() => this.stopTyping(), 4000);
+  }
+
+  stopTyping(): void {
+    clearTimeout(this.ownTypingIdle);
+    if (!this.ownTypingSentAt) return;
+    this.ownTypingSentAt = 0;
+    this.api.typing(false).catch(() => {});
+  }
+
+  private changed(): void {
+    this.opts.onChange?.();
+  }
+}

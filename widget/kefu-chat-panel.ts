@@ -1,0 +1,376 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { ChatController, MAX_LENGTH, type PendingMessage, type TransportKind } from './chat-controller.js';
+import { panelStyles } from './kefu-chat-panel.styles.js';
+import { pickLocale, pickStrings } from './i18n/pick-strings.js';
+import { TitleFlasher } from './title-flasher.js';
+import type { ChatMessage } from '../client/types.js';
+
+const CLOSE_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>`;
+const SEND_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2.5-6.5L4 12z" /></svg>`;
+
+/**
+ * The chat panel behind the `<kefu-chat>` launcher, loaded on demand. Not
+ * meant to be used on its own: `<kefu-chat>` creates it and mirrors its
+ * attributes onto it.
+ *
+ * @event kefu-unread - detail `{count}`, whenever the number of unseen team messages changes
+ * @event kefu-request-close - the close button was pressed
+ *
+ * @csspart panel - the dialog box
+ * @csspart header, heading, status, close - the title bar
+ * @csspart messages - the scrolling conversation
+ * @csspart message, bubble, meta - one message, its text and its time/state line
+ * @csspart composer, input, send - the message box
+ * @csspart form - the pre-chat and leave-a-message forms
+ *
+ * @cssproperty --kefu-accent, --kefu-on-accent, --kefu-background, --kefu-text, --kefu-muted, --kefu-surface, --kefu-radius, --kefu-panel-width, --kefu-panel-height
+ */
+@customElement('kefu-chat-panel')
+export class KefuChatPanel extends LitElement {
+  static override styles = panelStyles;
+
+  @property() server = '';
+  @property({ reflect: true }) position: 'right' | 'left' = 'right';
+  @property() heading?: string;
+  @property() greeting?: string;
+  @property() override lang = '';
+  @property() transport: TransportKind = 'long-poll';
+  @property({ type: Boolean }) prechat = false;
+  @property() name?: string;
+  @property() email?: string;
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  @state() private offlineSent = false;
+  @state() private liveText = '';
+  @state() private notice = '';
+  @state() private revision = 0;
+
+  @query('.messages') private messagesEl?: HTMLElement;
+
+  private controller?: ChatController;
+  private readonly flasher = new TitleFlasher();
+  private lastUnread = -1;
+  private nearBottom = true;
+  private anchor?: { height: number; top: number };
+
+  private get t() {
+    return pickStrings(this.lang);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.handleVisibility);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.handleVisibility);
+    this.controller?.stop();
+    this.flasher.stop();
+  }
+
+  private ensureController(): ChatController {
+    this.controller ??= new ChatController({
+      base: this.server,
+      transport: this.transport,
+      onChange: () => this.revision++,
+      onIncoming: (messages) => this.handleIncoming(messages),
+    });
+    return this.controller;
+  }
+
+  private get needsPrechat(): boolean {
+    const c = this.controller;
+    return this.prechat && !this.name && !!c && !c.hasToken && !c.started;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.server) return;
+    const c = this.ensureController();
+    if ((this.open || c.hasToken) && !c.started && !this.needsPrechat) {
+      void c.start({ name: this.name || undefined, email: this.email || undefined });
+    }
+    if (changed.has('open') && this.open) this.nearBottom = true;
+    const el = this.messagesEl;
+    if (el && !this.anchor) this.nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const el = this.messagesEl;
+    if (el) {
+      if (this.anchor) {
+        el.scrollTop = el.scrollHeight - this.anchor.height + this.anchor.top;
+        if (!this.controller?.loadingOlder) this.anchor = undefined;
+      } else if (this.nearBottom) el.scrollTop = el.scrollHeight;
+    }
+    if (changed.has('open') && this.open) {
+      this.focusFirst();
+    }
+    if (this.open && !document.hidden) this.controller?.markSeen();
+    this.reportUnread();
+  }
+
+  private focusFirst(): void {
+    const target = this.renderRoot.querySelector<HTMLElement>('form input, form textarea, .form textarea');
+    target?.focus({ preventScroll: true });
+  }
+
+  private reportUnread(): void {
+    const count = this.controller?.unread ?? 0;
+    if (count === this.lastUnread) return;
+    this.lastUnread = count;
+    this.dispatch('kefu-unread', { count });
+  }
+
+  private dispatch(name: string, detail?: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+  }
+
+  private handleIncoming(messages: ChatMessage[]): void {
+    const last = messages[messages.length - 1];
+    this.liveText = this.t.says(this.senderName(last), last.content);
+    if (document.hidden) this.flasher.flash(`(${this.controller?.unread ?? 1}) ${this.t.newMessage}`);
+  }
+
+  private readonly handleVisibility = (): void => {
+    if (!document.hidden && this.open) {
+      this.controller?.markSeen();
+      this.flasher.stop();
+    }
+  };
+
+  private senderName(m: ChatMessage): string {
+    if (m.fromName) return m.fromName;
+    return m.from === 'admin' ? this.t.team : this.t.anAgent;
+  }
+
+  private formatTime(iso: string): string {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return '';
+    const locale = pickLocale(this.lang);
+    const sameDay = d.toDateString() === new Date().toDateString();
+    return new Intl.DateTimeFormat(locale, sameDay ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
+  }
+
+  private readonly handleScroll = (): void => {
+    const el = this.messagesEl;
+    const c = this.controller;
+    if (!el || !c || !c.hasMore || c.loadingOlder || el.scrollTop > 40) return;
+    this.anchor = { height: el.scrollHeight, top: el.scrollTop };
+    void c.loadOlder();
+  };
+
+  private handleComposerKeydown(e: KeyboardEvent): void {
+    // isComposing: Enter that confirms a Chinese IME candidate must not send.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      this.submitComposer();
+    }
+  }
+
+  private handleComposerInput(e: Event): void {
+    const ta = e.target as HTMLTextAreaElement;
+    ta.style.height = 'auto';
+    ta.style.height = Math.min(ta.scrollHeight, 120) + 'px';
+    this.notice = ta.value.length > MAX_LENGTH ? this.t.tooLong : '';
+    if (ta.value.trim()) this.controller?.noteTyping();
+  }
+
+  private handleComposerSubmit(e: Event): void {
+    e.preventDefault();
+    this.submitComposer();
+  }
+
+  private submitComposer(): void {
+    const ta = this.renderRoot.querySelector<HTMLTextAreaElement>('.composer textarea');
+    if (!ta || !this.controller) return;
+    if (ta.value.trim().length > MAX_LENGTH) {
+      this.notice = this.t.tooLong;
+      return;
+    }
+    if (this.controller.send(ta.value)) {
+      ta.value = '';
+      ta.style.height = 'auto';
+      this.nearBottom = true;
+    }
+  }
+
+  private async handlePrechat(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const data = new FormData(e.target as HTMLFormElement);
+    await this.ensureController().start({
+      name: String(data.get('name') ?? '').trim() || undefined,
+      email: String(data.get('email') ?? '').trim() || undefined,
+    });
+    await this.updateComplete;
+    this.focusFirst();
+  }
+
+  private async handleOffline(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const c = this.controller;
+    if (!c) return;
+    const data = new FormData(e.target as HTMLFormElement);
+    const content = String(data.get('message') ?? '').trim();
+    if (!content) return;
+    if (content.length > MAX_LENGTH) {
+      this.notice = this.t.tooLong;
+      return;
+    }
+    const name = String(data.get('name') ?? '').trim() || undefined;
+    const email = String(data.get('email') ?? '').trim() || undefined;
+    this.offlineSent = true;
+    try {
+      if (name || email) await c.updateProfile({ name, email });
+    } catch {
+      // The message matters more than the name; send it anyway.
+    }
+    c.send(content);
+    await this.updateComplete;
+    this.focusFirst();
+  }
+
+  override render(): TemplateResult {
+    const t = this.t;
+    const c = this.controller;
+    const heading = this.heading || t.title;
+    return html`
+      <section class="panel" part="panel" role="dialog" aria-label=${heading} lang=${pickLocale(this.lang)}>
+        <header part="header">
+          <div class="text">
+            <h2 part="heading">${heading}</h2>
+            <p class="status" part="status">${this.renderStatus()}</p>
+          </div>
+          <button class="icon-button close" part="close" type="button" aria-label=${t.closeChat} @click=${() => this.dispatch('kefu-request-close')}>
+            ${CLOSE_ICON}
+          </button>
+        </header>
+        ${!c ? nothing : this.needsPrechat ? this.renderPrechat() : this.showOfflineForm ? this.renderOffline() : this.renderConversation()}
+        <div class="sr-only" aria-live="polite">${this.liveText}</div>
+      </section>
+    `;
+  }
+
+  private get showOfflineForm(): boolean {
+    const c = this.controller;
+    return !!c && c.started && c.agentsOnline === 0 && !this.offlineSent && c.log.size === 0 && c.pending.length === 0;
+  }
+
+  private renderStatus(): TemplateResult {
+    const t = this.t;
+    const c = this.controller;
+    if (!c || (!c.started && c.status !== 'reconnecting')) return html`${t.connecting}`;
+    if (c.status === 'reconnecting') return html`<span class="dot"></span>${t.reconnecting}`;
+    const on = c.agentsOnline > 0;
+    return html`<span class="dot ${on ? 'on' : ''}"></span>${on ? t.online : t.away}`;
+  }
+
+  private renderPrechat(): TemplateResult {
+    const t = this.t;
+    return html`
+      <form class="form" part="form" @submit=${this.handlePrechat}>
+        <p>${t.prechatIntro}</p>
+        <label>${t.nameLabel}<input name="name" autocomplete="name" maxlength="100" /></label>
+        <label>${t.emailLabel}<input name="email" type="email" autocomplete="email" maxlength="200" /></label>
+        <button class="primary" type="submit">${t.prechatSubmit}</button>
+      </form>
+    `;
+  }
+
+  private renderOffline(): TemplateResult {
+    const t = this.t;
+    return html`
+      <form class="form offline" part="form" @submit=${this.handleOffline}>
+        <h3>${t.offlineTitle}</h3>
+        <p>${t.offlineIntro}</p>
+        <label>${t.messageLabel}<textarea name="message" required maxlength=${MAX_LENGTH}></textarea></label>
+        <label>${t.nameLabel}<input name="name" autocomplete="name" maxlength="100" .value=${this.name ?? ''} /></label>
+        <label>${t.emailLabel}<input name="email" type="email" autocomplete="email" maxlength="200" .value=${this.email ?? ''} /></label>
+        ${this.notice ? html`<p role="alert">${this.notice}</p>` : nothing}
+        <button class="primary" type="submit">${t.offlineSubmit}</button>
+      </form>
+    `;
+  }
+
+  private renderConversation(): TemplateResult {
+    const t = this.t;
+    const c = this.controller!;
+    let previousFrom = '';
+    return html`
+      <div class="messages" part="messages" tabindex="0" aria-label=${t.conversation} @scroll=${this.handleScroll}>
+        ${c.loadingOlder ? html`<p class="note">${t.loadingOlder}</p>` : nothing}
+        ${c.hasMore && c.log.size > 0
+          ? nothing
+          : html`<div class="msg greeting" part="message"><div class="bubble" part="bubble">${this.greeting || t.greeting}</div></div>`}
+        ${repeat(
+          c.messages,
+          (m) => m.mid,
+          (m) => {
+            const showName = !c.isOwn(m) && m.from !== previousFrom;
+            previousFrom = m.from;
+            return this.renderMessage(m, showName);
+          },
+        )}
+        ${repeat(c.pending, (p) => p.clientId, (p) => this.renderPending(p))}
+        ${this.offlineSent && c.agentsOnline === 0 ? html`<p class="note">${t.offlineThanks}</p>` : nothing}
+      </div>
+      ${c.typing ? html`<div class="typing" part="typing">${t.typing(c.typing.name || t.anAgent)}</div>` : nothing}
+      ${this.notice ? html`<p class="note" role="alert">${this.notice}</p>` : nothing}
+      <form class="composer" part="composer" @submit=${this.handleComposerSubmit}>
+        <textarea
+          part="input"
+          rows="1"
+          aria-label=${t.messageLabel}
+          placeholder=${t.placeholder}
+          enterkeyhint="send"
+          @keydown=${this.handleComposerKeydown}
+          @input=${this.handleComposerInput}
+          @blur=${() => c.stopTyping()}
+        ></textarea>
+        <button class="send" part="send" type="submit" aria-label=${t.send}>${SEND_ICON}</button>
+      </form>
+    `;
+  }
+
+  private renderMessage(m: ChatMessage, showName: boolean): TemplateResult {
+    const c = this.controller!;
+    const own = c.isOwn(m);
+    const state = own ? c.stateOf(m) : undefined;
+    return html`
+      <div class="msg ${own ? 'own' : 'theirs'}" part="message" data-mid=${m.mid}>
+        ${showName ? html`<div class="who">${this.senderName(m)}</div>` : nothing}
+        <div class="bubble" part="bubble">${m.content}</div>
+        <div class="meta" part="meta">
+          <time datetime=${m.createdAt}>${this.formatTime(m.createdAt)}</time>
+          ${state ? html`<span class="state" data-state=${state}>${this.t[state]}</span>` : nothing}
+        </div>
+      </div>
+    `;
+  }
+
+  private renderPending(p: PendingMessage): TemplateResult {
+    const t = this.t;
+    return html`
+      <div class="msg own ${p.state}" part="message" data-client-id=${p.clientId}>
+        <div class="bubble" part="bubble">${p.content}</div>
+        <div class="meta" part="meta">
+          <span class="state" data-state=${p.state}>${p.state === 'failed' ? t.failed : t.sending}</span>
+          ${p.state === 'failed'
+            ? html`<button class="retry" type="button" @click=${() => this.controller?.retry(p.clientId)}>${t.retry}</button>`
+            : nothing}
+        </div>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kefu-chat-panel': KefuChatPanel;
+  }
+  interface GlobalEventHandlersEventMap {
+    'kefu-request-close': CustomEvent<undefined>;
+  }
+}

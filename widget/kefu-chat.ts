@@ -1,0 +1,207 @@
+import { launcherStyles } from './kefu-chat.styles.js';
+import { pickStrings } from './i18n/pick-strings.js';
+import { VisitorStorage } from './visitor-storage.js';
+import type { KefuChatPanel } from './kefu-chat-panel.js';
+
+/** The attributes the panel mirrors as properties. */
+const PANEL_ATTRIBUTES = ['server', 'accent', 'position', 'title', 'greeting', 'lang', 'transport', 'prechat', 'name', 'email'] as const;
+
+const CHAT_ICON = '<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.4A8 8 0 1 1 21 12z"/>';
+const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
+
+/**
+ * The visitor widget: a launcher button that every page loads, and the chat
+ * panel, loaded on demand the first time it is opened (or at once when this
+ * browser already has a conversation, to keep the unread badge current).
+ * Until then it stores nothing and opens no connection.
+ *
+ * @attr server - sidecar base URL; defaults to the origin this script came from
+ * @attr accent - accent colour (any CSS colour)
+ * @attr position - 'right' (default) or 'left'
+ * @attr title - panel heading
+ * @attr greeting - first line shown in the conversation
+ * @attr lang - 'en' or 'zh-CN'; defaults to the browser's language
+ * @attr transport - 'long-poll' (default), 'iframe' or 'poll'
+ * @attr prechat - ask for name and email before the first message
+ * @attr name, email - the visitor's identity when the site knows it
+ * @attr open - reflects whether the panel is open
+ *
+ * @event kefu-open - the panel opened
+ * @event kefu-close - the panel closed
+ * @event kefu-unread - detail `{count}`: messages the visitor has not seen
+ *
+ * @csspart launcher - the round button
+ * @csspart badge - the unread count on the launcher
+ * @csspart panel, header, messages, message, bubble, composer, input, send - inside the panel
+ *
+ * @cssproperty --kefu-accent - accent colour (overrides the attribute)
+ * @cssproperty --kefu-on-accent - text on the accent colour
+ * @cssproperty --kefu-font - font stack
+ * @cssproperty --kefu-z-index - stacking level
+ * @cssproperty --kefu-offset-x, --kefu-offset-y - distance from the corner
+ * @cssproperty --kefu-launcher-size - launcher diameter
+ * @cssproperty --kefu-badge - badge colour
+ */
+export class KefuChat extends HTMLElement {
+  static readonly observedAttributes = [...PANEL_ATTRIBUTES, 'open'];
+
+  private root: HTMLDivElement | undefined;
+  private launcher: HTMLButtonElement | undefined;
+  private badge: HTMLSpanElement | undefined;
+  private panel: KefuChatPanel | undefined;
+  private loading: Promise<KefuChatPanel> | undefined;
+  private unread = 0;
+
+  /** The sidecar this widget talks to. */
+  get server(): string {
+    const attr = this.getAttribute('server');
+    if (attr) return attr.replace(/\/+$/, '');
+    // widget.js lives at <base>/kefu/widget.js.
+    return new URL('../', import.meta.url).href.replace(/\/+$/, '');
+  }
+
+  get open(): boolean {
+    return this.hasAttribute('open');
+  }
+
+  set open(value: boolean) {
+    this.toggleAttribute('open', value);
+  }
+
+  connectedCallback(): void {
+    if (!this.root) this.render();
+    if (this.open || new VisitorStorage(this.server).token) void this.loadPanel();
+  }
+
+  attributeChangedCallback(name: string): void {
+    if (!this.root) return;
+    if (name === 'open') return this.syncOpen();
+    if (name === 'accent') this.applyAccent();
+    if (name === 'lang') this.updateLabels();
+    this.syncPanel();
+  }
+
+  private render(): void {
+    const shadow = this.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = launcherStyles;
+    this.root = document.createElement('div');
+    this.root.className = 'root';
+    this.launcher = document.createElement('button');
+    this.launcher.type = 'button';
+    this.launcher.setAttribute('part', 'launcher');
+    this.launcher.setAttribute('aria-haspopup', 'dialog');
+    this.badge = document.createElement('span');
+    this.badge.className = 'badge';
+    this.badge.setAttribute('part', 'badge');
+    this.badge.hidden = true;
+    this.launcher.addEventListener('click', () => (this.open = !this.open));
+    this.addEventListener('keydown', this.handleKeydown);
+    this.addEventListener('kefu-unread', this.handleUnread as EventListener);
+    this.addEventListener('kefu-request-close', this.handleRequestClose);
+    this.root.append(this.launcher);
+    shadow.append(style, this.root);
+    this.applyAccent();
+    this.updateLabels();
+  }
+
+  private applyAccent(): void {
+    const accent = this.getAttribute('accent');
+    // setProperty is CSSOM: a hostile value cannot escape into other rules.
+    if (accent) this.root!.style.setProperty('--_accent-attr', accent);
+    else this.root!.style.removeProperty('--_accent-attr');
+  }
+
+  private updateLabels(): void {
+    const t = pickStrings(this.getAttribute('lang'));
+    const launcher = this.launcher!;
+    launcher.setAttribute('aria-label', this.open ? t.closeChat : t.openChat);
+    launcher.setAttribute('aria-expanded', String(this.open));
+    launcher.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true">${this.open ? CLOSE_ICON : CHAT_ICON}</svg>`;
+    const badge = this.badge!;
+    badge.textContent = this.unread > 99 ? '99+' : String(this.unread);
+    badge.hidden = this.open || this.unread === 0;
+    badge.setAttribute('aria-label', t.unread(this.unread));
+    launcher.append(badge);
+  }
+
+  private syncPanel(): void {
+    const panel = this.panel;
+    if (!panel) return;
+    for (const name of PANEL_ATTRIBUTES) {
+      const value = this.getAttribute(name);
+      const prop = name === 'title' ? 'heading' : name;
+      (panel as unknown as Record<string, unknown>)[prop] = name === 'prechat' ? value !== null : (value ?? undefined);
+    }
+    panel.server = this.server;
+    panel.open = this.open;
+  }
+
+  private syncOpen(): void {
+    this.updateLabels();
+    if (this.open) {
+      void this.loadPanel().then((panel) => {
+        if (!this.open) return;
+        panel.open = true;
+        this.dispatch('kefu-open');
+      });
+    } else if (this.panel?.open) {
+      this.panel.open = false;
+      this.dispatch('kefu-close');
+    }
+  }
+
+  private loadPanel(): Promise<KefuChatPanel> {
+    this.loading ??= import('./kefu-chat-panel.js').then(() => {
+      const panel = document.createElement('kefu-chat-panel') as KefuChatPanel;
+      panel.setAttribute(
+        'exportparts',
+        'panel,header,heading,status,close,messages,message,bubble,meta,composer,input,send,form',
+      );
+      this.panel = panel;
+      this.syncPanel();
+      this.root!.prepend(panel);
+      return panel;
+    });
+    return this.loading;
+  }
+
+  private dispatch(name: string, detail?: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+  }
+
+  private readonly handleKeydown = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && this.open) {
+      e.preventDefault();
+      this.close();
+    }
+  };
+
+  private readonly handleRequestClose = (e: Event): void => {
+    e.stopPropagation();
+    this.close();
+  };
+
+  private close(): void {
+    this.open = false;
+    this.launcher?.focus();
+  }
+
+  private readonly handleUnread = (e: CustomEvent<{ count: number }>): void => {
+    this.unread = e.detail.count;
+    this.updateLabels();
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kefu-chat': KefuChat;
+  }
+  interface GlobalEventHandlersEventMap {
+    'kefu-open': CustomEvent<undefined>;
+    'kefu-close': CustomEvent<undefined>;
+    'kefu-unread': CustomEvent<{ count: number }>;
+  }
+}
+
+if (!customElements.get('kefu-chat')) customElements.define('kefu-chat', KefuChat);
