@@ -12,15 +12,8 @@ export interface TokenSourceOptions {
 
 /** The `exp` claim of a JWT in milliseconds, without verifying it (the server does). */
 export function jwtExpiry(token: string): number | undefined {
-  const part = token.split('.')[1];
-  if (!part) return undefined;
-  try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+  const exp = jwtClaims(token).exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
 }
 
 /**
@@ -87,5 +80,18 @@ export class TokenSource {
     const delay = Math.max(5_000, exp - Date.now() - margin);
     // setTimeout overflows past ~24.8 days; agent tokens live at most 12 hours.
     this.timer = setTimeout(() => void this.refresh(), Math.min(delay, 2 ** 31 - 1));
+  }
+}
+
+/** The payload of a JWT, unverified (for display and for telling own messages apart). */
+export function jwtClaims(token: string | undefined): { sub?: string; name?: string; exp?: number } {
+  const part = token?.split('.')[1];
+  if (!part) return {};
+  try {
+    const b64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes)) as { sub?: string; name?: string; exp?: number };
+  } catch {
+    return {};
   }
 }
