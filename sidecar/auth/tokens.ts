@@ -1,0 +1,98 @@
+// HS256 JWTs (RFC 7519) with the shared secret: visitor tokens (issued here),
+// agent tokens (issued by the CMS) and stream tickets (issued here, 60 s, single use).
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { randomBytes } from 'node:crypto';
+import { KefuError } from '../core/kefu-error.js';
+import { AGENT_ID, VISITOR_ID } from '../core/message.js';
+import type { Agent } from '../core/chat.js';
+
+export const AGENT_TOKEN_MAX_LIFE_S = 12 * 3600;
+export const TICKET_LIFE_S = 60;
+
+export type Identity = { kind: 'visitor'; visitorId: string } | { kind: 'agent'; agent: Agent };
+
+export interface Ticket {
+  jti: string;
+  who: Identity;
+  expiresAt: Date;
+}
+
+const unauthorized = (message = 'missing or invalid token') => new KefuError('unauthorized', message);
+
+export class Tokens {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  private async verify(token: string, clockTolerance = 5) {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], clockTolerance });
+      return payload;
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw unauthorized('token expired');
+      throw unauthorized();
+    }
+  }
+
+  visitorToken(visitorId: string): Promise<string> {
+    return new SignJWT({ typ: 'visitor' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(visitorId).setIssuedAt().sign(this.key);
+  }
+
+  /** For hosts without the CMS plugin (`kefu token`) and for tests. */
+  agentToken(id: string, name: string, lifeSeconds = 8 * 3600): Promise<string> {
+    if (!AGENT_ID.test(id)) throw new Error('agent id must look like agent:<id>');
+    const life = Math.min(lifeSeconds, AGENT_TOKEN_MAX_LIFE_S);
+    return new SignJWT({ typ: 'agent', name })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(id)
+      .setIssuedAt()
+      .setExpirationTime(`${life}s`)
+      .sign(this.key);
+  }
+
+  /** Reads `Authorization: Bearer …`; 401 for anything missing, malformed, forged or expired. */
+  async identify(authorization: string | undefined): Promise<Identity> {
+    const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '');
+    if (!m) throw unauthorized();
+    const p = await this.verify(m[1]);
+    if (p.typ === 'visitor') {
+      if (typeof p.sub !== 'string' || !VISITOR_ID.test(p.sub) || typeof p.iat !== 'number') throw unauthorized();
+      return { kind: 'visitor', visitorId: p.sub };
+    }
+    if (p.typ === 'agent') {
+      if (typeof p.sub !== 'string' || !AGENT_ID.test(p.sub)) throw unauthorized();
+      if (typeof p.iat !== 'number' || typeof p.exp !== 'number') throw unauthorized('agent token needs iat and exp');
+      if (p.exp - p.iat > AGENT_TOKEN_MAX_LIFE_S) throw unauthorized('agent token lives longer than 12 hours');
+      const name = typeof p.name === 'string' ? p.name.slice(0, 191) : '';
+      return { kind: 'agent', agent: { id: p.sub, name } };
+    }
+    throw unauthorized();
+  }
+
+  /** A stream ticket for an iframe, which cannot send headers. */
+  ticket(who: Identity): Promise<string> {
+    const sub = who.kind === 'agent' ? who.agent.id : who.visitorId;
+    const claims = who.kind === 'agent' ? { typ: 'ticket', name: who.agent.name } : { typ: 'ticket' };
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(sub)
+      .setJti(randomBytes(12).toString('base64url'))
+      .setIssuedAt()
+      .setExpirationTime(`${TICKET_LIFE_S}s`)
+      .sign(this.key);
+  }
+
+  /** Checks signature and age; single use is enforced by the caller's store. */
+  async readTicket(ticket: string): Promise<Ticket> {
+    if (ticket.length > 1024 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(ticket)) throw unauthorized('invalid ticket');
+    const p = await this.verify(ticket, 0).catch(() => { throw unauthorized('invalid or expired ticket'); });
+    if (p.typ !== 'ticket' || typeof p.jti !== 'string' || typeof p.sub !== 'string' || typeof p.exp !== 'number') throw unauthorized('invalid ticket');
+    let who: Identity;
+    if (VISITOR_ID.test(p.sub)) who = { kind: 'visitor', visitorId: p.sub };
+    else if (AGENT_ID.test(p.sub)) who = { kind: 'agent', agent: { id: p.sub, name: typeof p.name === 'string' ? p.name : '' } };
+    else throw unauthorized('invalid ticket');
+    return { jti: p.jti, who, expiresAt: new Date(p.exp * 1000) };
+  }
+}

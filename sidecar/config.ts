@@ -1,0 +1,149 @@
+// The only module that reads process.env: every option once, defaults beside it.
+import { randomBytes } from 'node:crypto';
+import { readWpConfig, parseDbHost, type MysqlHost } from './wp-config.js';
+
+export interface MysqlConnection extends MysqlHost {
+  user: string;
+  password: string;
+  database: string;
+  charset: string;
+}
+
+export interface Config {
+  /** MySQL connection, or null for the embedded SQLite store. */
+  readonly mysql: MysqlConnection | null;
+  /** Folder of the embedded store's database file. */
+  readonly dataDir: string;
+  readonly secret: string;
+  /** True when the secret was generated for this run (development only). */
+  readonly secretGenerated: boolean;
+  /** Extra origins allowed for CORS and the stream's postMessage target. */
+  readonly allowedOrigins: readonly string[];
+  readonly host: string;
+  readonly port: number;
+  readonly tablePrefix: string;
+  /** Name of the message table (KEFU_MSG_TABLE adopts an existing one). */
+  readonly msgTable: string;
+  readonly tailIntervalMs: number;
+  readonly production: boolean;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Honour X-Forwarded-For from a local reverse proxy for per-IP limits. */
+  readonly trustProxy: boolean;
+  /** Messages a visitor may send: `burst` at once, refilled at `perSecond`. */
+  readonly visitorSendBurst: number;
+  readonly visitorSendPerSecond: number;
+  /** Messages per minute from one IP address, over all its visitors. */
+  readonly ipSendPerMinute: number;
+  /** Polls and streams one IP address may hold open at once. */
+  readonly maxHeldPerIp: number;
+  /** Longest life of one agent stream response before `reconnect`. */
+  readonly streamMaxMs: number;
+  readonly streamMaxBytes: number;
+  readonly pingIntervalMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** `--database-url=x`, `--database-url x` → `KEFU_DATABASE_URL`. */
+export function flagsToEnv(args: readonly string[]): Env {
+  const env: Env = {};
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(args[i]);
+    if (!m) throw new Error(`unexpected argument: ${args[i]}`);
+    let value = m[2];
+    if (value === undefined) {
+      const next = args[i + 1];
+      if (next === undefined || next.startsWith('--')) value = 'true';
+      else value = args[++i];
+    }
+    env['KEFU_' + m[1].toUpperCase().replace(/-/g, '_')] = value;
+  }
+  return env;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function parseDatabaseUrl(url: string): MysqlConnection {
+  let u: URL;
+  try { u = new URL(url); } catch { throw new Error('KEFU_DATABASE_URL must look like mysql://user:pass@host:3306/db'); }
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') throw new Error('KEFU_DATABASE_URL must start with mysql://');
+  const socket = u.searchParams.get('socket');
+  return {
+    ...(socket ? { socketPath: socket } : { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: u.port ? Number(u.port) : 3306 }),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'kefu',
+    charset: 'utf8mb4',
+  };
+}
+
+export async function loadConfig(env: Env = process.env): Promise<Config> {
+  const production = env.NODE_ENV === 'production';
+  const wp = env.KEFU_WP_CONFIG ? await readWpConfig(env.KEFU_WP_CONFIG) : null;
+
+  let mysql: MysqlConnection | null = null;
+  if (env.KEFU_DATABASE_URL) mysql = parseDatabaseUrl(env.KEFU_DATABASE_URL);
+  else if (wp) {
+    if (!wp.dbName || wp.dbUser === undefined) throw new Error(`${env.KEFU_WP_CONFIG} defines no DB_NAME/DB_USER`);
+    mysql = {
+      ...parseDbHost(wp.dbHost ?? 'localhost'),
+      user: wp.dbUser,
+      password: wp.dbPassword ?? '',
+      database: wp.dbName,
+      // utf8mb4 whatever the site says: older sites declare utf8, which cannot hold emoji.
+      charset: 'utf8mb4',
+    };
+  }
+
+  let secret = env.KEFU_SECRET ?? wp?.kefuSecret ?? '';
+  let secretGenerated = false;
+  if (!secret) {
+    if (production) throw new Error('KEFU_SECRET is required in production (or define KEFU_SECRET in wp-config.php)');
+    secret = randomBytes(32).toString('base64url');
+    secretGenerated = true;
+  }
+  if (secret.length < 16) throw new Error('KEFU_SECRET must be at least 16 characters');
+
+  const tablePrefix = env.KEFU_TABLE_PREFIX ?? wp?.tablePrefix ?? '';
+  if (!/^[A-Za-z0-9_]*$/.test(tablePrefix)) throw new Error('KEFU_TABLE_PREFIX may hold only letters, digits and _');
+  const msgTable = env.KEFU_MSG_TABLE || `${tablePrefix}kefu_msg`;
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(msgTable)) throw new Error('KEFU_MSG_TABLE may hold only letters, digits and _');
+
+  const allowedOrigins = (env.KEFU_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((o) => {
+    let u: URL;
+    try { u = new URL(o); } catch { throw new Error(`KEFU_ALLOWED_ORIGINS: not an origin: ${o}`); }
+    return u.origin;
+  });
+
+  const logLevel = (env.KEFU_LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new Error('KEFU_LOG_LEVEL must be debug, info, warn, error or silent');
+
+  return Object.freeze({
+    mysql,
+    dataDir: env.KEFU_DATA_DIR ?? '.kefu',
+    secret,
+    secretGenerated,
+    allowedOrigins: Object.freeze(allowedOrigins),
+    host: env.KEFU_HOST ?? '127.0.0.1',
+    port: int(env, 'KEFU_PORT', 8790, 0, 65535),
+    tablePrefix,
+    msgTable,
+    tailIntervalMs: int(env, 'KEFU_TAIL_INTERVAL_MS', 250, 10, 60_000),
+    production,
+    logLevel,
+    trustProxy: env.KEFU_TRUST_PROXY === 'true' || env.KEFU_TRUST_PROXY === '1',
+    visitorSendBurst: int(env, 'KEFU_VISITOR_SEND_BURST', 10, 1, 10_000),
+    visitorSendPerSecond: int(env, 'KEFU_VISITOR_SEND_PER_SECOND', 1, 1, 10_000),
+    ipSendPerMinute: int(env, 'KEFU_IP_SEND_PER_MINUTE', 120, 1, 1_000_000),
+    maxHeldPerIp: int(env, 'KEFU_MAX_HELD_PER_IP', 200, 1, 1_000_000),
+    streamMaxMs: int(env, 'KEFU_STREAM_MAX_MS', 5 * 60_000, 1_000, 5 * 60_000),
+    streamMaxBytes: int(env, 'KEFU_STREAM_MAX_BYTES', 128 * 1024, 4096, 16 * 1024 * 1024),
+    pingIntervalMs: int(env, 'KEFU_PING_INTERVAL_MS', 15_000, 100, 20_000),
+  });
+}

@@ -1,0 +1,117 @@
+// What visitors and agents can do, independent of how they are connected.
+// Every write ends with a tail kick, so this process delivers it at once.
+import { randomBytes } from 'node:crypto';
+import { ADMIN, type Audience, type KefuEvent, type Message, type VisitorProfile } from './message.js';
+import { badRequest, KefuError } from './kefu-error.js';
+import type { Delivery } from './delivery.js';
+import type { Cursor } from './cursor.js';
+import type { MessageFeed } from './message-feed.js';
+import type { Presence } from './presence.js';
+import type { Store, VisitorUpdate } from '../store/store.js';
+
+export const MAX_CONTENT = 4000;
+const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface Agent {
+  id: string;
+  name: string;
+}
+
+export interface ChatDeps {
+  store: Store;
+  feed: MessageFeed;
+  delivery: Delivery;
+  presence: Presence;
+}
+
+export function newVisitorId(): string {
+  return 'v_' + randomBytes(16).toString('base64url');
+}
+
+/** Trimmed text of 1 to 4,000 characters, well-formed Unicode, no NUL. */
+export function cleanContent(value: unknown): string {
+  if (typeof value !== 'string') throw badRequest('content must be a string');
+  const text = value.trim();
+  if (!text) throw badRequest('content must not be empty');
+  if (!text.isWellFormed()) throw badRequest('content must be valid Unicode text');
+  if (text.includes('\0')) throw badRequest('content must not contain NUL characters');
+  let n = 0;
+  for (const _ of text) if (++n > MAX_CONTENT) throw badRequest(`content must be at most ${MAX_CONTENT} characters`);
+  return text;
+}
+
+export function cleanClientId(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !CLIENT_ID.test(value)) throw badRequest('clientId must be 1 to 64 letters, digits, - or _');
+  return value;
+}
+
+export class Chat {
+  constructor(private readonly deps: ChatDeps) {}
+
+  async startSession(visitorId: string | null, profile: Omit<VisitorUpdate, 'visitorId'>): Promise<{ visitor: VisitorProfile; created: boolean }> {
+    const id = visitorId ?? newVisitorId();
+    const visitor = await this.deps.store.upsertVisitor({ ...profile, visitorId: id }, new Date());
+    this.deps.presence.visitorSeen(id);
+    await this.emit(id, 'agents', { type: 'visitor', visitor: { ...visitor, online: true } });
+    return { visitor, created: visitorId === null };
+  }
+
+  async sendFromVisitor(visitorId: string, content: unknown, clientId: unknown): Promise<{ message: Message; created: boolean }> {
+    const text = cleanContent(content);
+    const cid = cleanClientId(clientId);
+    return this.write({ from: visitorId, to: ADMIN, content: text, clientId: cid, fromName: null }, visitorId);
+  }
+
+  async sendFromAgent(agent: Agent, visitorId: string, content: unknown, clientId: unknown): Promise<{ message: Message; created: boolean }> {
+    const text = cleanContent(content);
+    const cid = cleanClientId(clientId);
+    await this.requireVisitor(visitorId);
+    this.deps.presence.agentSeen(agent.id, agent.name);
+    return this.write({ from: agent.id, to: visitorId, content: text, clientId: cid, fromName: agent.name || null }, visitorId);
+  }
+
+  private async write(m: Parameters<Store['insertMessage']>[0], visitorId: string) {
+    const result = await this.deps.store.insertMessage(m);
+    if (result.created) {
+      await this.deps.store.noteActivity(visitorId, result.message.mid);
+      await this.deps.feed.kick();
+    }
+    return result;
+  }
+
+  async requireVisitor(visitorId: string): Promise<VisitorProfile> {
+    const v = await this.deps.store.getVisitor(visitorId);
+    if (!v) throw new KefuError('not_found', 'no such conversation');
+    return v;
+  }
+
+  /** Agents have read the visitor's messages up to `upto`. */
+  async agentRead(agent: Agent, visitorId: string, upto: number): Promise<void> {
+    await this.requireVisitor(visitorId);
+    this.deps.presence.agentSeen(agent.id, agent.name);
+    await this.deps.store.markVisitorMessagesRead(visitorId, upto);
+    await this.emit(visitorId, 'both', { type: 'read', visitorId, upto, by: 'agent' });
+  }
+
+  /** The visitor's poll acknowledged what its cursor covers. */
+  async visitorReceived(visitorId: string, c: Cursor): Promise<void> {
+    const changed = await this.deps.delivery.acknowledge(visitorId, c);
+    if (changed > 0) await this.emit(visitorId, 'agents', { type: 'read', visitorId, upto: c.high, by: 'visitor' });
+  }
+
+  async visitorTyping(visitorId: string, typing: boolean): Promise<void> {
+    await this.emit(visitorId, 'agents', { type: 'typing', visitorId, from: visitorId, typing });
+  }
+
+  async agentTyping(agent: Agent, visitorId: string, typing: boolean): Promise<void> {
+    await this.requireVisitor(visitorId);
+    this.deps.presence.agentSeen(agent.id, agent.name);
+    await this.emit(visitorId, 'both', { type: 'typing', visitorId, from: agent.id, name: agent.name, typing });
+  }
+
+  private async emit(visitorId: string, audience: Audience, event: KefuEvent): Promise<void> {
+    await this.deps.store.insertEvent(visitorId, audience, event);
+    await this.deps.feed.kick();
+  }
+}

@@ -1,0 +1,89 @@
+// Where waiting polls and open streams park. The feed hands each new batch of
+// rows and events here, and exactly the subscribers they concern are woken.
+import type { Message, Scope } from './message.js';
+import type { StoredEvent } from '../store/store.js';
+
+export interface Subscriber {
+  readonly scope: Scope;
+  /** The cursor the subscriber holds: what it already has. */
+  high: number;
+  gaps: readonly number[];
+  event: number;
+  notify(): void;
+}
+
+export class Hub {
+  private readonly byVisitor = new Map<string, Set<Subscriber>>();
+  private readonly agents = new Set<Subscriber>();
+
+  add(s: Subscriber): void {
+    if (s.scope.kind === 'agents') {
+      this.agents.add(s);
+      return;
+    }
+    let set = this.byVisitor.get(s.scope.visitorId);
+    if (!set) this.byVisitor.set(s.scope.visitorId, (set = new Set()));
+    set.add(s);
+  }
+
+  remove(s: Subscriber): void {
+    if (s.scope.kind === 'agents') {
+      this.agents.delete(s);
+      return;
+    }
+    const set = this.byVisitor.get(s.scope.visitorId);
+    if (!set) return;
+    set.delete(s);
+    if (!set.size) this.byVisitor.delete(s.scope.visitorId);
+  }
+
+  get size(): number {
+    let n = this.agents.size;
+    for (const set of this.byVisitor.values()) n += set.size;
+    return n;
+  }
+
+  hasVisitor(visitorId: string): boolean {
+    return this.byVisitor.has(visitorId);
+  }
+
+  onMessages(batch: readonly Message[]): void {
+    const wake = new Set<Subscriber>();
+    const consider = (s: Subscriber, mid: number) => {
+      if (mid > s.high || s.gaps.includes(mid)) wake.add(s);
+    };
+    for (const m of batch) {
+      for (const s of this.agents) consider(s, m.mid);
+      for (const id of m.from === m.to ? [m.from] : [m.from, m.to]) {
+        const set = this.byVisitor.get(id);
+        if (set) for (const s of set) consider(s, m.mid);
+      }
+    }
+    for (const s of wake) s.notify();
+  }
+
+  onEvents(batch: readonly StoredEvent[]): void {
+    const wake = new Set<Subscriber>();
+    for (const e of batch) {
+      if (e.audience !== 'visitor') for (const s of this.agents) if (e.id > s.event) wake.add(s);
+      if (e.audience !== 'agents') {
+        const set = this.byVisitor.get(e.visitorId);
+        if (set) for (const s of set) if (e.id > s.event) wake.add(s);
+      }
+    }
+    for (const s of wake) s.notify();
+  }
+
+  /** Wakes everyone (the number of agents online changed). */
+  notifyAll(): void {
+    for (const s of [...this.agents]) s.notify();
+    for (const set of [...this.byVisitor.values()]) for (const s of [...set]) s.notify();
+  }
+
+  /** Every subscriber, for shutdown. */
+  all(): Subscriber[] {
+    const out = [...this.agents];
+    for (const set of this.byVisitor.values()) out.push(...set);
+    return out;
+  }
+}

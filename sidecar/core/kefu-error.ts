@@ -1,0 +1,19 @@
+// An error that carries its protocol meaning from where it is raised; the
+// HTTP error middleware turns it into `{"error": {code, message}}`.
+
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'too_large' | 'rate_limited' | 'unavailable';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, too_large: 413, rate_limited: 429, unavailable: 503,
+};
+
+export class KefuError extends Error {
+  readonly status: number;
+  constructor(readonly code: ErrorCode, message: string, readonly retryAfter?: number) {
+    super(message);
+    this.name = 'KefuError';
+    this.status = STATUS[code];
+  }
+}
+
+export const badRequest = (message: string) => new KefuError('bad_request', message);

@@ -1,0 +1,93 @@
+// Who is around. Agents' status lives in the database (several processes must
+// agree on `agentsOnline`); "last seen" times are gathered in memory and
+// written in one batch per interval, so busy polls add no queries.
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+
+export const AGENT_ONLINE_WINDOW_MS = 90_000;
+export const VISITOR_ONLINE_WINDOW_MS = 60_000;
+
+export interface PresenceDeps {
+  store: Store;
+  log: Logger;
+  /** Called when the number of agents online changes. */
+  onChange: (agentsOnline: number) => void;
+  refreshMs?: number;
+  flushMs?: number;
+}
+
+export class Presence {
+  private count = 0;
+  private readonly agentsSeen = new Map<string, string>();
+  private readonly visitorsSeen = new Map<string, number>();
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: PresenceDeps) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.refreshTimer = setInterval(() => void this.refresh(), this.deps.refreshMs ?? 5_000);
+    this.flushTimer = setInterval(() => void this.flush(), this.deps.flushMs ?? 15_000);
+    this.refreshTimer.unref?.();
+    this.flushTimer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    await this.flush();
+  }
+
+  get agentsOnline(): number {
+    return this.count;
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const n = await this.deps.store.agentsOnline(new Date(Date.now() - AGENT_ONLINE_WINDOW_MS));
+      if (n !== this.count) {
+        this.count = n;
+        this.deps.onChange(n);
+      }
+    } catch {
+      /* the tail reports database trouble; keep the last count */
+    }
+  }
+
+  /** An agent made a request: they count as around. Written in the next batch. */
+  agentSeen(agentId: string, name: string): void {
+    this.agentsSeen.set(agentId, name);
+  }
+
+  async setStatus(agentId: string, name: string, status: 'online' | 'away'): Promise<void> {
+    await this.deps.store.setAgentPresence(agentId, name, status, new Date());
+    this.agentsSeen.delete(agentId);
+    await this.refresh();
+  }
+
+  visitorSeen(visitorId: string): void {
+    this.visitorsSeen.set(visitorId, Date.now());
+  }
+
+  /** Seen by this process within the online window (the database lags one batch). */
+  visitorRecentlySeen(visitorId: string): boolean {
+    const at = this.visitorsSeen.get(visitorId);
+    return at !== undefined && Date.now() - at < VISITOR_ONLINE_WINDOW_MS;
+  }
+
+  async flush(): Promise<void> {
+    const now = new Date();
+    const agents = [...this.agentsSeen];
+    this.agentsSeen.clear();
+    const cutoff = Date.now() - VISITOR_ONLINE_WINDOW_MS;
+    const visitors = [...this.visitorsSeen.keys()];
+    for (const [id, at] of this.visitorsSeen) if (at < cutoff) this.visitorsSeen.delete(id);
+    try {
+      for (const [id, name] of agents) await this.deps.store.setAgentPresence(id, name, null, now);
+      if (visitors.length) await this.deps.store.touchVisitors(visitors, now);
+    } catch (err) {
+      this.deps.log.debug('presence flush failed', { error: (err as Error).name });
+    }
+  }
+}

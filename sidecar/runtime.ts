@@ -1,0 +1,73 @@
+// Builds the delivery core around a store: feed, hub, delivery, presence and
+// chat, wired together. Knows nothing of HTTP.
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Store } from './store/store.js';
+import { MessageFeed } from './core/message-feed.js';
+import { Hub } from './core/hub.js';
+import { Delivery } from './core/delivery.js';
+import { Presence } from './core/presence.js';
+import { Chat } from './core/chat.js';
+import { RateLimiter } from './core/rate-limiter.js';
+import { Tokens } from './auth/tokens.js';
+
+const EVENT_PRUNE_MS = 60_000;
+const EVENT_KEEP_MS = 5 * 60_000;
+
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  store: Store;
+  feed: MessageFeed;
+  hub: Hub;
+  delivery: Delivery;
+  presence: Presence;
+  chat: Chat;
+  tokens: Tokens;
+  visitorSendLimiter: RateLimiter;
+  ipSendLimiter: RateLimiter;
+  /** Aborted when the process begins to shut down: waits answer, streams say `reconnect`. */
+  shutdown: AbortSignal;
+  start(): Promise<void>;
+  /** Fires the shutdown signal; the store stays open for requests still finishing. */
+  beginShutdown(): void;
+  /** Answers held requests, stops timers and closes the store. */
+  stop(): Promise<void>;
+}
+
+export function createRuntime(config: Config, log: Logger, store: Store): Runtime {
+  const feed = new MessageFeed({ store, log, intervalMs: config.tailIntervalMs });
+  const hub = new Hub();
+  const presence = new Presence({ store, log, onChange: () => hub.notifyAll() });
+  const delivery = new Delivery({ store, feed, hub, agentsOnline: () => presence.agentsOnline });
+  const chat = new Chat({ store, feed, delivery, presence });
+  const shutdownController = new AbortController();
+  let pruneTimer: NodeJS.Timeout | null = null;
+
+  return {
+    config, log, store, feed, hub, delivery, presence, chat,
+    tokens: new Tokens(config.secret),
+    visitorSendLimiter: new RateLimiter(config.visitorSendBurst, config.visitorSendPerSecond),
+    ipSendLimiter: new RateLimiter(Math.max(config.visitorSendBurst, Math.ceil(config.ipSendPerMinute / 4)), config.ipSendPerMinute / 60),
+    shutdown: shutdownController.signal,
+    async start() {
+      await store.migrate();
+      await feed.start();
+      await presence.start();
+      pruneTimer = setInterval(() => {
+        store.pruneEvents(new Date(Date.now() - EVENT_KEEP_MS)).catch(() => { /* retried next minute */ });
+      }, EVENT_PRUNE_MS);
+      pruneTimer.unref();
+    },
+    beginShutdown() {
+      shutdownController.abort();
+    },
+    async stop() {
+      shutdownController.abort();
+      if (pruneTimer) clearInterval(pruneTimer);
+      feed.stop();
+      await presence.stop();
+      await store.close();
+    },
+  };
+}

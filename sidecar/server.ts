@@ -1,0 +1,50 @@
+// Listens, sets Node's timeouts for long polls and streams, and shuts down
+// cleanly: held polls are answered, streams told to reconnect, the pool closed.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type AppOptions } from './app.js';
+import type { Runtime } from './runtime.js';
+
+export interface RunningServer {
+  server: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(rt: Runtime, opts: AppOptions & { host?: string; port?: number } = {}): Promise<RunningServer> {
+  await rt.start();
+  const app = createApp(rt, opts);
+  const server = http.createServer(app.callback());
+  // Polls wait up to 30 s and streams up to 5 min: no whole-request timeout.
+  server.requestTimeout = 0;
+  // Slow-header clients are still cut.
+  server.headersTimeout = 15_000;
+  // Above the 60 s idle timeout of common proxies, so they close idle sockets first.
+  server.keepAliveTimeout = 65_000;
+  server.timeout = 0;
+  server.maxHeadersCount = 100;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? rt.config.port, opts.host ?? rt.config.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    url: `http://${host}:${addr.port}`,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Held polls answer and streams say `reconnect` on this signal.
+        rt.beginShutdown();
+        server.closeIdleConnections();
+        const deadline = setTimeout(() => server.closeAllConnections(), 3_000);
+        await closed;
+        clearTimeout(deadline);
+        await rt.stop();
+      })();
+      return closing;
+    },
+  };
+}

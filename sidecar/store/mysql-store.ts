@@ -1,0 +1,191 @@
+// MySQL/MariaDB storage through a mysql2 pool. Every statement runs in
+// autocommit, so polls and the tail never sit inside an old REPEATABLE READ snapshot.
+import mysql from 'mysql2/promise';
+import type { Pool, PoolOptions, ResultSetHeader } from 'mysql2/promise';
+import type { MysqlConnection } from '../config.js';
+import type { Logger } from '../logger.js';
+import { SqlStore, tableNames, type SqlDriver, type TableNames } from './sql-store.js';
+import { StoreUnavailableError, type Store } from './store.js';
+
+/** Errors that mean "the server is not there", as opposed to a bad statement. */
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN',
+  'ER_SERVER_GONE_ERROR', 'ER_SERVER_LOST', 'ER_CONNECTION_KILLED', 'POOL_CLOSED', 'ER_LOCK_WAIT_TIMEOUT',
+]);
+
+function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; fatal?: boolean; errno?: number };
+  return Boolean(e && (CONNECTION_ERRORS.has(e.code ?? '') || e.fatal || e.errno === 1053 || e.errno === 2013 || e.errno === 2006));
+}
+
+class MysqlDriver implements SqlDriver {
+  readonly insertIgnore = 'INSERT IGNORE';
+  constructor(readonly pool: Pool) {}
+
+  private async exec<T>(sql: string, params: readonly unknown[]): Promise<T> {
+    try {
+      const [result] = await this.pool.query(sql, params as unknown[]);
+      return result as T;
+    } catch (err) {
+      throw isConnectionError(err) ? new StoreUnavailableError(err) : err;
+    }
+  }
+
+  all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.exec<T[]>(sql, params);
+  }
+
+  async run(sql: string, params: readonly unknown[] = []) {
+    const r = await this.exec<ResultSetHeader>(sql, params);
+    return { affectedRows: r.affectedRows, insertId: Number(r.insertId) };
+  }
+
+  isDuplicateKey(err: unknown): boolean {
+    return (err as { code?: string }).code === 'ER_DUP_ENTRY';
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+export function poolOptions(c: MysqlConnection): PoolOptions {
+  return {
+    ...(c.socketPath ? { socketPath: c.socketPath } : { host: c.host, port: c.port ?? 3306 }),
+    user: c.user,
+    password: c.password,
+    database: c.database,
+    charset: 'UTF8MB4_UNICODE_CI',
+    timezone: 'Z',
+    dateStrings: true,
+    supportBigNumbers: true,
+    connectionLimit: 10,
+    maxIdle: 4,
+    idleTimeout: 60_000,
+    connectTimeout: 5_000,
+    enableKeepAlive: true,
+  };
+}
+
+const ASCII_ID = 'VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin';
+
+export class MysqlStore extends SqlStore implements Store {
+  private constructor(private readonly driver: MysqlDriver, t: TableNames, private readonly log: Logger) {
+    super(driver, t);
+  }
+
+  static create(c: MysqlConnection, prefix: string, msgTable: string, log: Logger): MysqlStore {
+    const pool = mysql.createPool(poolOptions(c));
+    // Dates are written and read as UTC, whatever the server's zone.
+    pool.on('connection', (conn) => { conn.query("SET time_zone = '+00:00'"); });
+    return new MysqlStore(new MysqlDriver(pool), tableNames(prefix, msgTable), log);
+  }
+
+  async ping(): Promise<void> {
+    await this.driver.all('SELECT 1');
+  }
+
+  async migrate(): Promise<void> {
+    const { msg, visitor, agent, event, ticket } = this.t;
+    const exists = await this.driver.all<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [msg]);
+    if (Number(exists[0].n) === 0) {
+      await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${msg}\` (
+        mid BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        pos ${ASCII_ID} NOT NULL,
+        rec ${ASCII_ID} NOT NULL,
+        isread TINYINT(1) NOT NULL DEFAULT 0,
+        content TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+        created_at DATETIME(3) NULL DEFAULT CURRENT_TIMESTAMP(3),
+        client_id ${ASCII_ID} NULL,
+        from_name VARCHAR(191) CHARACTER SET utf8mb4 NULL
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    } else {
+      await this.adoptMessageTable();
+    }
+    await this.ensureIndexes(msg, {
+      kefu_pos: '(pos, mid)',
+      kefu_rec: '(rec, mid)',
+      kefu_unread: '(rec, isread, pos)',
+      kefu_client: 'UNIQUE (pos, client_id)',
+    });
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${visitor}\` (
+      id ${ASCII_ID} NOT NULL PRIMARY KEY,
+      name VARCHAR(191) NULL, email VARCHAR(191) NULL,
+      page VARCHAR(2048) NULL, referrer VARCHAR(2048) NULL,
+      first_seen_at DATETIME(3) NOT NULL, last_seen_at DATETIME(3) NOT NULL,
+      last_mid BIGINT UNSIGNED NOT NULL DEFAULT 0,
+      KEY kefu_activity (last_mid)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${agent}\` (
+      id ${ASCII_ID} NOT NULL PRIMARY KEY,
+      name VARCHAR(191) NULL,
+      status VARCHAR(16) NOT NULL DEFAULT 'online',
+      last_seen_at DATETIME(3) NOT NULL,
+      KEY kefu_online (status, last_seen_at)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${event}\` (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      visitor_id ${ASCII_ID} NOT NULL,
+      audience VARCHAR(8) NOT NULL,
+      payload TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      KEY kefu_age (created_at)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${ticket}\` (
+      jti ${ASCII_ID} NOT NULL PRIMARY KEY,
+      expires_at DATETIME(3) NOT NULL
+    ) ENGINE=InnoDB`);
+    await this.backfillVisitors();
+  }
+
+  /** A seed-shaped table: add the columns Kefu needs, with defaults; never touch existing rows. */
+  private async adoptMessageTable(): Promise<void> {
+    const cols = await this.driver.all<{ name: string }>(
+      'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [this.t.msg]);
+    const have = new Set(cols.map((c) => c.name.toLowerCase()));
+    for (const needed of ['mid', 'pos', 'rec', 'isread', 'content']) {
+      if (!have.has(needed)) throw new Error(`table ${this.t.msg} has no column ${needed}: not a Kefu message table`);
+    }
+    const add: Array<[string, string]> = [
+      // NULL for existing rows (their time is unknown); new rows get the current time.
+      ['created_at', 'DATETIME(3) NULL'],
+      ['client_id', `${ASCII_ID} NULL`],
+      ['from_name', 'VARCHAR(191) CHARACTER SET utf8mb4 NULL'],
+    ];
+    for (const [name, type] of add) {
+      if (have.has(name)) continue;
+      this.log.info('adding column to adopted table', { table: this.t.msg, column: name });
+      await this.driver.run(`ALTER TABLE \`${this.t.msg}\` ADD COLUMN \`${name}\` ${type}`);
+      if (name === 'created_at') {
+        await this.driver.run(`ALTER TABLE \`${this.t.msg}\` ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP(3)`);
+      }
+    }
+  }
+
+  private async ensureIndexes(table: string, wanted: Record<string, string>): Promise<void> {
+    const rows = await this.driver.all<{ name: string }>(
+      'SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
+    const have = new Set(rows.map((r) => r.name));
+    for (const [name, def] of Object.entries(wanted)) {
+      if (have.has(name)) continue;
+      const unique = def.startsWith('UNIQUE ');
+      await this.driver.run(`ALTER TABLE \`${table}\` ADD ${unique ? 'UNIQUE ' : ''}INDEX \`${name}\` ${def.replace(/^UNIQUE /, '')}`);
+    }
+  }
+
+  /** Conversations that exist only as message rows (an adopted table) get visitor records. */
+  private async backfillVisitors(): Promise<void> {
+    const { msg, visitor } = this.t;
+    const [row] = await this.driver.all<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${visitor}\``);
+    if (Number(row.n) > 0) return;
+    await this.driver.run(
+      `INSERT IGNORE INTO \`${visitor}\` (id, first_seen_at, last_seen_at, last_mid)
+       SELECT conv, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), MAX(mid) FROM (
+         SELECT pos AS conv, mid FROM \`${msg}\` WHERE pos <> 'admin' AND pos NOT LIKE 'agent:%'
+         UNION ALL SELECT rec AS conv, mid FROM \`${msg}\` WHERE rec <> 'admin' AND rec NOT LIKE 'agent:%'
+       ) AS c WHERE CHAR_LENGTH(conv) BETWEEN 1 AND 64 GROUP BY conv`,
+    );
+  }
+}

@@ -1,0 +1,315 @@
+// The queries both SQL engines share. An engine supplies a SqlDriver (how to
+// run a statement) and its own DDL; everything here is plain, parameterised SQL
+// that MySQL/MariaDB and SQLite read alike.
+import type { Audience, Conversation, KefuEvent, Message, Scope, VisitorProfile } from '../core/message.js';
+import type { NewMessage, Store, StoredEvent, TailBatch, VisitorUpdate } from './store.js';
+
+export interface SqlDriver {
+  all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  run(sql: string, params?: readonly unknown[]): Promise<{ affectedRows: number; insertId: number }>;
+  isDuplicateKey(err: unknown): boolean;
+  /** `INSERT IGNORE` or `INSERT OR IGNORE`. */
+  readonly insertIgnore: string;
+  close(): Promise<void>;
+}
+
+export interface TableNames {
+  msg: string;
+  visitor: string;
+  agent: string;
+  event: string;
+  ticket: string;
+}
+
+export function tableNames(prefix: string, msgTable: string): TableNames {
+  return { msg: msgTable, visitor: `${prefix}kefu_visitor`, agent: `${prefix}kefu_agent`, event: `${prefix}kefu_event`, ticket: `${prefix}kefu_ticket` };
+}
+
+interface MsgRow {
+  mid: number | string;
+  pos: string;
+  rec: string;
+  isread: number | string | null;
+  content: string | Buffer | null;
+  created_at: string | Date | null;
+  client_id: string | null;
+  from_name: string | null;
+}
+
+interface VisitorRow {
+  id: string;
+  name: string | null;
+  email: string | null;
+  page: string | null;
+  referrer: string | null;
+  first_seen_at: string | Date | null;
+  last_seen_at: string | Date | null;
+  last_mid: number | string;
+}
+
+const MSG_COLS = 'mid, pos, rec, isread, content, created_at, client_id, from_name';
+
+/** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC: what DATETIME(3) and SQLite's text dates hold. */
+export function sqlTime(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function isoTime(v: string | Date | null): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+  const s = String(v);
+  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(s)) {
+    const [date, time] = s.split(' ');
+    const [hms, frac = ''] = time.split('.');
+    return `${date}T${hms}.${(frac + '000').slice(0, 3)}Z`;
+  }
+  return s;
+}
+
+export function toMessage(r: MsgRow): Message {
+  const m: Message = {
+    mid: Number(r.mid),
+    from: r.pos,
+    to: r.rec,
+    content: r.content === null ? '' : String(r.content),
+    createdAt: isoTime(r.created_at),
+    read: Number(r.isread) === 1,
+  };
+  if (r.from_name) m.fromName = r.from_name;
+  if (r.client_id) m.clientId = r.client_id;
+  return m;
+}
+
+function toProfile(r: VisitorRow): VisitorProfile {
+  return {
+    visitorId: r.id,
+    name: r.name,
+    email: r.email,
+    page: r.page,
+    referrer: r.referrer,
+    firstSeenAt: isoTime(r.first_seen_at),
+    lastSeenAt: isoTime(r.last_seen_at),
+  };
+}
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
+
+export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
+  constructor(protected readonly db: SqlDriver, protected readonly t: TableNames) {}
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async insertMessage(m: NewMessage): Promise<{ message: Message; created: boolean }> {
+    try {
+      const r = await this.db.run(
+        `INSERT INTO \`${this.t.msg}\` (pos, rec, isread, content, created_at, client_id, from_name) VALUES (?, ?, 0, ?, ?, ?, ?)`,
+        [m.from, m.to, m.content, sqlTime(new Date()), m.clientId, m.fromName],
+      );
+      const [row] = await this.db.all<MsgRow>(`SELECT ${MSG_COLS} FROM \`${this.t.msg}\` WHERE mid = ?`, [r.insertId]);
+      return { message: toMessage(row), created: true };
+    } catch (err) {
+      if (!m.clientId || !this.db.isDuplicateKey(err)) throw err;
+      const [row] = await this.db.all<MsgRow>(
+        `SELECT ${MSG_COLS} FROM \`${this.t.msg}\` WHERE pos = ? AND client_id = ?`,
+        [m.from, m.clientId],
+      );
+      if (!row) throw err;
+      return { message: toMessage(row), created: false };
+    }
+  }
+
+  async tail(afterMid: number, recheck: readonly number[], afterEventId: number, limit: number): Promise<TailBatch> {
+    const msgPart = `SELECT 'm' AS kind, ${MSG_COLS} FROM \`${this.t.msg}\``;
+    const parts = [`SELECT * FROM (${msgPart} WHERE mid > ? ORDER BY mid LIMIT ?) AS fresh`];
+    const params: unknown[] = [afterMid, limit];
+    if (recheck.length) {
+      parts.push(`SELECT * FROM (${msgPart} WHERE mid IN (${marks(recheck.length)})) AS late`);
+      params.push(...recheck);
+    }
+    parts.push(
+      `SELECT * FROM (SELECT 'e' AS kind, id AS mid, visitor_id AS pos, audience AS rec, 0 AS isread, payload AS content, ` +
+        `created_at, NULL AS client_id, NULL AS from_name FROM \`${this.t.event}\` WHERE id > ? ORDER BY id LIMIT ?) AS ev`,
+    );
+    params.push(afterEventId, limit);
+    const rows = await this.db.all<MsgRow & { kind: string }>(parts.join(' UNION ALL '), params);
+    const messages: Message[] = [];
+    const events: StoredEvent[] = [];
+    for (const r of rows) {
+      if (r.kind === 'm') messages.push(toMessage(r));
+      else {
+        try {
+          events.push({ id: Number(r.mid), visitorId: r.pos, audience: r.rec as Audience, event: JSON.parse(String(r.content)) as KefuEvent });
+        } catch {
+          /* an unreadable event row is skipped, never fatal */
+        }
+      }
+    }
+    messages.sort((a, b) => a.mid - b.mid);
+    events.sort((a, b) => a.id - b.id);
+    return { messages, events };
+  }
+
+  async latestIds(): Promise<{ mid: number; eventId: number }> {
+    const [row] = await this.db.all<{ mid: number | null; eid: number | null }>(
+      `SELECT (SELECT MAX(mid) FROM \`${this.t.msg}\`) AS mid, (SELECT MAX(id) FROM \`${this.t.event}\`) AS eid`,
+    );
+    return { mid: Number(row?.mid ?? 0), eventId: Number(row?.eid ?? 0) };
+  }
+
+  async scopeMessages(scope: Scope, afterMid: number, uptoMid: number, extra: readonly number[], limit: number): Promise<Message[]> {
+    const extraSql = extra.length ? ` OR mid IN (${marks(extra.length)})` : '';
+    let rows: MsgRow[];
+    if (scope.kind === 'agents') {
+      rows = await this.db.all<MsgRow>(
+        `SELECT ${MSG_COLS} FROM \`${this.t.msg}\` WHERE (mid > ? AND mid <= ?)${extraSql} ORDER BY mid LIMIT ?`,
+        [afterMid, uptoMid, ...extra, limit],
+      );
+    } else {
+      // Two index range scans (pos, mid) and (rec, mid) instead of one OR over the table.
+      const one = (col: 'pos' | 'rec') =>
+        `SELECT * FROM (SELECT ${MSG_COLS} FROM \`${this.t.msg}\` WHERE ${col} = ? AND ((mid > ? AND mid <= ?)${extraSql}) ORDER BY mid LIMIT ?) AS ${col}_side`;
+      const p = [scope.visitorId, afterMid, uptoMid, ...extra, limit];
+      rows = await this.db.all<MsgRow>(`${one('pos')} UNION ${one('rec')} ORDER BY mid LIMIT ?`, [...p, ...p, limit]);
+    }
+    return this.filterScope(scope, rows);
+  }
+
+  async history(scope: Scope, beforeMid: number | null, limit: number): Promise<Message[]> {
+    const before = beforeMid ?? Number.MAX_SAFE_INTEGER;
+    let rows: MsgRow[];
+    if (scope.kind === 'agents') {
+      rows = await this.db.all<MsgRow>(`SELECT ${MSG_COLS} FROM \`${this.t.msg}\` WHERE mid < ? ORDER BY mid DESC LIMIT ?`, [before, limit]);
+    } else {
+      const one = (col: 'pos' | 'rec') =>
+        `SELECT * FROM (SELECT ${MSG_COLS} FROM \`${this.t.msg}\` WHERE ${col} = ? AND mid < ? ORDER BY mid DESC LIMIT ?) AS ${col}_side`;
+      rows = await this.db.all<MsgRow>(`${one('pos')} UNION ${one('rec')} ORDER BY mid DESC LIMIT ?`, [
+        scope.visitorId, before, limit, scope.visitorId, before, limit, limit,
+      ]);
+    }
+    return this.filterScope(scope, rows).reverse();
+  }
+
+  /** Exact, case-sensitive scope check: an adopted table may compare ids case-insensitively. */
+  private filterScope(scope: Scope, rows: MsgRow[]): Message[] {
+    const out = rows.map(toMessage);
+    return scope.kind === 'agents' ? out : out.filter((m) => m.from === scope.visitorId || m.to === scope.visitorId);
+  }
+
+  async markReceived(receiver: string, uptoMid: number, except: readonly number[]): Promise<number> {
+    const exceptSql = except.length ? ` AND mid NOT IN (${marks(except.length)})` : '';
+    const r = await this.db.run(
+      `UPDATE \`${this.t.msg}\` SET isread = 1 WHERE rec = ? AND isread = 0 AND mid <= ?${exceptSql}`,
+      [receiver, uptoMid, ...except],
+    );
+    return r.affectedRows;
+  }
+
+  async markVisitorMessagesRead(visitorId: string, uptoMid: number): Promise<number> {
+    const r = await this.db.run(`UPDATE \`${this.t.msg}\` SET isread = 1 WHERE pos = ? AND isread = 0 AND mid <= ?`, [visitorId, uptoMid]);
+    return r.affectedRows;
+  }
+
+  async insertEvent(visitorId: string, audience: Audience, event: KefuEvent): Promise<void> {
+    await this.db.run(`INSERT INTO \`${this.t.event}\` (visitor_id, audience, payload, created_at) VALUES (?, ?, ?, ?)`, [
+      visitorId, audience, JSON.stringify(event), sqlTime(new Date()),
+    ]);
+  }
+
+  async pruneEvents(olderThan: Date): Promise<void> {
+    await this.db.run(`DELETE FROM \`${this.t.event}\` WHERE created_at < ?`, [sqlTime(olderThan)]);
+    await this.db.run(`DELETE FROM \`${this.t.ticket}\` WHERE expires_at < ?`, [sqlTime(new Date(Date.now() - 3600_000))]);
+  }
+
+  async consumeTicket(jti: string, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.db.run(`INSERT INTO \`${this.t.ticket}\` (jti, expires_at) VALUES (?, ?)`, [jti, sqlTime(expiresAt)]);
+      return true;
+    } catch (err) {
+      if (this.db.isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  async upsertVisitor(v: VisitorUpdate, now: Date): Promise<VisitorProfile> {
+    const t = sqlTime(now);
+    await this.db.run(
+      `${this.db.insertIgnore} INTO \`${this.t.visitor}\` (id, first_seen_at, last_seen_at, last_mid) VALUES (?, ?, ?, 0)`,
+      [v.visitorId, t, t],
+    );
+    // Only fields the caller sent change; an empty string clears one.
+    const sets: string[] = ['last_seen_at = ?'];
+    const params: unknown[] = [t];
+    for (const key of ['name', 'email', 'page', 'referrer'] as const) {
+      if (v[key] !== undefined) {
+        sets.push(`${key} = ?`);
+        params.push(v[key] === '' ? null : v[key]);
+      }
+    }
+    await this.db.run(`UPDATE \`${this.t.visitor}\` SET ${sets.join(', ')} WHERE id = ?`, [...params, v.visitorId]);
+    return (await this.getVisitor(v.visitorId))!;
+  }
+
+  async getVisitor(visitorId: string): Promise<VisitorProfile | null> {
+    const [row] = await this.db.all<VisitorRow>(`SELECT * FROM \`${this.t.visitor}\` WHERE id = ?`, [visitorId]);
+    return row && row.id === visitorId ? toProfile(row) : null;
+  }
+
+  async touchVisitors(visitorIds: readonly string[], now: Date): Promise<void> {
+    for (let i = 0; i < visitorIds.length; i += 500) {
+      const chunk = visitorIds.slice(i, i + 500);
+      await this.db.run(`UPDATE \`${this.t.visitor}\` SET last_seen_at = ? WHERE id IN (${marks(chunk.length)})`, [sqlTime(now), ...chunk]);
+    }
+  }
+
+  async noteActivity(visitorId: string, mid: number): Promise<void> {
+    const r = await this.db.run(`UPDATE \`${this.t.visitor}\` SET last_mid = ? WHERE id = ? AND last_mid < ?`, [mid, visitorId, mid]);
+    if (r.affectedRows === 0) {
+      // A conversation started outside Kefu (a row written by PHP): give it a visitor record.
+      const t = sqlTime(new Date());
+      await this.db.run(
+        `${this.db.insertIgnore} INTO \`${this.t.visitor}\` (id, first_seen_at, last_seen_at, last_mid) VALUES (?, ?, ?, ?)`,
+        [visitorId, t, t, mid],
+      );
+    }
+  }
+
+  async conversations(limit: number): Promise<Array<Omit<Conversation, 'online'>>> {
+    const visitors = await this.db.all<VisitorRow>(
+      `SELECT * FROM \`${this.t.visitor}\` WHERE last_mid > 0 ORDER BY last_mid DESC LIMIT ?`,
+      [limit],
+    );
+    if (!visitors.length) return [];
+    const ids = visitors.map((v) => v.id);
+    const last = await this.db.all<MsgRow>(
+      `SELECT ${MSG_COLS} FROM \`${this.t.msg}\` WHERE mid IN (${marks(ids.length)})`,
+      visitors.map((v) => Number(v.last_mid)),
+    );
+    const unread = await this.db.all<{ pos: string; n: number | string }>(
+      `SELECT pos, COUNT(*) AS n FROM \`${this.t.msg}\` WHERE rec = 'admin' AND isread = 0 AND pos IN (${marks(ids.length)}) GROUP BY pos`,
+      ids,
+    );
+    const lastByMid = new Map(last.map((r) => [Number(r.mid), toMessage(r)]));
+    const unreadBy = new Map(unread.map((r) => [r.pos, Number(r.n)]));
+    return visitors.map((v) => {
+      const lastMessage = lastByMid.get(Number(v.last_mid)) ?? null;
+      return { ...toProfile(v), lastMessage, lastMessageAt: lastMessage?.createdAt ?? null, unread: unreadBy.get(v.id) ?? 0 };
+    });
+  }
+
+  async setAgentPresence(agentId: string, name: string, status: 'online' | 'away' | null, now: Date): Promise<void> {
+    const t = sqlTime(now);
+    await this.db.run(`${this.db.insertIgnore} INTO \`${this.t.agent}\` (id, name, status, last_seen_at) VALUES (?, ?, 'online', ?)`, [agentId, name, t]);
+    if (status) await this.db.run(`UPDATE \`${this.t.agent}\` SET name = ?, status = ?, last_seen_at = ? WHERE id = ?`, [name, status, t, agentId]);
+    else await this.db.run(`UPDATE \`${this.t.agent}\` SET name = ?, last_seen_at = ? WHERE id = ?`, [name, t, agentId]);
+  }
+
+  async agentsOnline(since: Date): Promise<number> {
+    const [row] = await this.db.all<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM \`${this.t.agent}\` WHERE status = 'online' AND last_seen_at >= ?`,
+      [sqlTime(since)],
+    );
+    return Number(row?.n ?? 0);
+  }
+}

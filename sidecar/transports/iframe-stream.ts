@@ -1,0 +1,141 @@
+// The 'forever frame': a hidden iframe whose HTML response never ends, each
+// event one <script> chunk calling parent.postMessage. For agents (PROTOCOL.md)
+// and, in the same format, for visitors (docs/protocol-notes.md).
+import type { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { randomBytes } from 'node:crypto';
+import { KefuError } from '../core/kefu-error.js';
+import { clientGone, type HeldConnections } from '../http/held-connections.js';
+import { queryCursor, queryString } from '../http/request-input.js';
+import type { Cursor } from '../core/cursor.js';
+import type { KefuEvent, Message, Scope } from '../core/message.js';
+import type { Identity } from '../auth/tokens.js';
+import type { Runtime } from '../runtime.js';
+
+const PRELUDE_PADDING = 2048;
+
+type StreamEvent = KefuEvent | { type: 'message'; message: Message; cursor: string } | { type: 'ping' } | { type: 'reconnect'; cursor: string };
+
+/** JSON that cannot end a <script> element or break a JS string literal. */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export function allowedOrigin(rt: Runtime, ctx: Context, origin: string | undefined): string {
+  if (!origin) throw new KefuError('bad_request', 'origin is required');
+  let normal: string;
+  try {
+    normal = new URL(origin).origin;
+  } catch {
+    throw new KefuError('forbidden', 'origin not allowed');
+  }
+  if (normal !== origin || (normal !== ctx.origin && !rt.config.allowedOrigins.includes(normal))) {
+    throw new KefuError('forbidden', 'origin not allowed');
+  }
+  return normal;
+}
+
+export function iframeStreamRoutes(router: Router, rt: Runtime, held: HeldConnections): void {
+  async function stream(ctx: Context, kind: Identity['kind']) {
+    const origin = allowedOrigin(rt, ctx, queryString(ctx, 'origin', 512));
+    const ticketText = queryString(ctx, 'ticket', 1024);
+    if (!ticketText) throw new KefuError('unauthorized', 'ticket is required');
+    const ticket = await rt.tokens.readTicket(ticketText);
+    if (ticket.who.kind !== kind) throw new KefuError('forbidden', `this stream is for ${kind}s`);
+    const cursor = queryCursor(ctx, () => rt.delivery.currentCursor());
+    if (!(await rt.store.consumeTicket(ticket.jti, ticket.expiresAt))) throw new KefuError('unauthorized', 'ticket already used');
+    const release = held.hold(ctx.ip);
+    const who = ticket.who;
+    const scope: Scope = who.kind === 'agent' ? { kind: 'agents' } : { kind: 'visitor', visitorId: who.visitorId };
+    const markSeen = () => (who.kind === 'agent' ? rt.presence.agentSeen(who.agent.id, who.agent.name) : rt.presence.visitorSeen(who.visitorId));
+    markSeen();
+    await runStream(ctx, rt, scope, cursor, origin, markSeen).finally(release);
+  }
+
+  router.get('/agent/stream', (ctx) => stream(ctx, 'agent'));
+  router.get('/visitor/stream', (ctx) => stream(ctx, 'visitor'));
+}
+
+async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor, origin: string, markSeen: () => void): Promise<void> {
+  const { config, delivery } = rt;
+  const nonce = randomBytes(16).toString('base64');
+  const res = ctx.res;
+  ctx.respond = false;
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Accel-Buffering': 'no',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; frame-ancestors 'self' ${[...config.allowedOrigins].join(' ')}`.trim(),
+    'Referrer-Policy': 'no-referrer',
+  });
+  const originJson = scriptSafeJson(origin);
+  let bytes = 0;
+  const write = (chunk: string) => {
+    bytes += Buffer.byteLength(chunk);
+    res.write(chunk);
+  };
+  write(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>kefu stream</title></head><body>\n<!--${' '.repeat(PRELUDE_PADDING)}-->\n`);
+  const send = (event: StreamEvent) => write(`<script nonce="${nonce}">parent.postMessage(${scriptSafeJson({ kefu: event })}, ${originJson})</script>\n`);
+
+  let cursor = start;
+  let agentsOnline = rt.presence.agentsOnline;
+  const gone = clientGone(ctx);
+  const startedAt = performance.now();
+  let wake: (() => void) | null = null;
+  const sub = delivery.subscribe(scope, cursor, () => wake?.());
+  const ping = setInterval(() => { send({ type: 'ping' }); markSeen(); }, config.pingIntervalMs);
+  const stop = () => wake?.();
+  gone.addEventListener('abort', stop);
+  rt.shutdown.addEventListener('abort', stop);
+  try {
+    for (;;) {
+      const version = rt.feed.version;
+      const batch = await delivery.collect(scope, cursor);
+      if (gone.aborted) return;
+      const next = delivery.encode(batch.next);
+      // Only the last message of a batch carries the new cursor: a frame cut mid-batch resumes before it.
+      batch.messages.forEach((message, i) =>
+        send({ type: 'message', message, cursor: i === batch.messages.length - 1 ? next : delivery.encode(cursor) }));
+      for (const e of batch.events) send(e);
+      if (rt.presence.agentsOnline !== agentsOnline) {
+        agentsOnline = rt.presence.agentsOnline;
+        send({ type: 'presence', agentsOnline });
+      }
+      cursor = batch.next;
+      sub.high = cursor.high;
+      sub.gaps = cursor.gaps;
+      sub.event = cursor.event;
+      const left = config.streamMaxMs - (performance.now() - startedAt);
+      if (left <= 0 || bytes >= config.streamMaxBytes || rt.shutdown.aborted) break;
+      if (batch.messages.length >= 100) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        function done() { clearTimeout(timer); wake = null; resolve(); }
+        wake = done;
+        if (rt.feed.version !== version || gone.aborted || rt.shutdown.aborted) done();
+      });
+      if (gone.aborted) return;
+    }
+    send({ type: 'reconnect', cursor: delivery.encode(cursor) });
+    res.end('</body></html>');
+  } catch (err) {
+    // The status is sent; an error can only end the stream, with a cursor to resume from.
+    rt.log.warn('stream ended by an error', { error: (err as Error)?.name });
+    if (!res.writableEnded) {
+      send({ type: 'reconnect', cursor: delivery.encode(cursor) });
+      res.end();
+    }
+  } finally {
+    clearInterval(ping);
+    gone.removeEventListener('abort', stop);
+    rt.shutdown.removeEventListener('abort', stop);
+    delivery.unsubscribe(sub);
+    if (gone.aborted) res.destroy();
+  }
+}

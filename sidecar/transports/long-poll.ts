@@ -1,0 +1,47 @@
+// HTTP long-polling for visitors and agents: `wait` 0 (plain interval polling)
+// to 30 seconds. The request parks in the hub; the client going away removes it.
+import type { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { requireAgent, requireVisitor, type AgentState, type VisitorState } from '../http/authenticate.js';
+import { clientGone, type HeldConnections } from '../http/held-connections.js';
+import { queryCursor, queryWaitMs } from '../http/request-input.js';
+import type { Scope } from '../core/message.js';
+import type { Cursor } from '../core/cursor.js';
+import type { Runtime } from '../runtime.js';
+
+export function longPollRoutes(router: Router, rt: Runtime, held: HeldConnections): void {
+  async function poll(ctx: Context, scope: Scope, before?: (c: Cursor) => Promise<void>) {
+    let given = true;
+    const cursor = queryCursor(ctx, () => { given = false; return rt.delivery.currentCursor(); });
+    const waitMs = queryWaitMs(ctx);
+    // Only a cursor the client sent says what it has received.
+    if (before && given) await before(cursor);
+    const release = waitMs > 0 ? held.hold(ctx.ip) : () => {};
+    try {
+      const known = rt.presence.agentsOnline;
+      const signal = AbortSignal.any([clientGone(ctx), rt.shutdown]);
+      const batch = await rt.delivery.waitFor(scope, cursor, waitMs, signal, known);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = {
+        messages: batch.messages,
+        cursor: rt.delivery.encode(batch.next),
+        agentsOnline: rt.presence.agentsOnline,
+        events: batch.events,
+      };
+    } finally {
+      release();
+    }
+  }
+
+  router.get('/api/visitor/poll', requireVisitor(rt.tokens), async (ctx) => {
+    const { visitorId } = ctx.state as VisitorState;
+    rt.presence.visitorSeen(visitorId);
+    await poll(ctx, { kind: 'visitor', visitorId }, (c) => rt.chat.visitorReceived(visitorId, c));
+  });
+
+  router.get('/api/agent/poll', requireAgent(rt.tokens), async (ctx) => {
+    const { agent } = ctx.state as AgentState;
+    rt.presence.agentSeen(agent.id, agent.name);
+    await poll(ctx, { kind: 'agents' });
+  });
+}

@@ -1,0 +1,100 @@
+// The two HTML pages the sidecar serves itself: the demo (a page with the
+// widget, not in production) and the standalone console for hosts without the
+// CMS plugin. Strict CSP: scripts only from this origin plus one nonce'd inline.
+import type { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { randomBytes } from 'node:crypto';
+import type { Runtime } from '../runtime.js';
+
+function pageHeaders(ctx: Context, nonce: string, frameAncestors: string): void {
+  ctx.set('Content-Type', 'text/html; charset=utf-8');
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Referrer-Policy', 'same-origin');
+  ctx.set(
+    'Content-Security-Policy',
+    [
+      "default-src 'self'",
+      `script-src 'self' 'nonce-${nonce}'`,
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data:",
+      "media-src 'self' data:",
+      "connect-src 'self'",
+      "frame-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      `frame-ancestors ${frameAncestors}`,
+    ].join('; '),
+  );
+}
+
+const BASE_STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2937;background:#f8fafc}
+main{max-width:46rem;margin:0 auto;padding:2rem 1.25rem}h1{font-size:1.6rem}code{background:#e2e8f0;padding:.1em .3em;border-radius:4px}`;
+
+export function pageRoutes(router: Router, rt: Runtime): void {
+  router.get('/demo', async (ctx, next) => {
+    if (rt.config.production) return next();
+    const nonce = randomBytes(16).toString('base64');
+    pageHeaders(ctx, nonce, "'self'");
+    ctx.body = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kefu demo</title><style>${BASE_STYLE}</style></head>
+<body><main>
+<h1>Kefu demo page</h1>
+<p>This stands for any page of your site. The chat bubble in the corner is <code>&lt;kefu-chat&gt;</code>,
+added with two lines of HTML:</p>
+<pre><code>&lt;script type="module" src="${ctx.origin}/kefu/widget.js"&gt;&lt;/script&gt;
+&lt;kefu-chat&gt;&lt;/kefu-chat&gt;</code></pre>
+<p>Answer yourself from the <a href="/kefu/console">agent console</a> (open the link the sidecar printed at start-up, which carries a sign-in token).</p>
+</main>
+<script type="module" src="/kefu/widget.js"></script>
+<kefu-chat></kefu-chat>
+</body></html>`;
+  });
+
+  router.get('/console', async (ctx) => {
+    const nonce = randomBytes(16).toString('base64');
+    pageHeaders(ctx, nonce, ["'self'", ...rt.config.allowedOrigins].join(' '));
+    ctx.body = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kefu console</title><style>${BASE_STYLE}
+html,body{height:100%}kefu-admin{display:block;height:100vh}#signin{max-width:40rem;margin:3rem auto;padding:0 1.25rem}
+#signin textarea{width:100%;min-height:6rem;font:inherit}</style></head>
+<body>
+<div id="signin" hidden>
+<h1>Kefu console</h1>
+<p>Sign in with an agent token. The CMS plugin opens this console for you; without it, make a token on the server with
+<code>npx kefu token --agent 1 --name "Your name"</code> and paste it here.</p>
+<form id="f"><label for="t">Agent token</label><textarea id="t" autocomplete="off" spellcheck="false"></textarea>
+<p><button type="submit">Open the console</button></p></form>
+</div>
+<script type="module" src="/kefu/admin.js"></script>
+<script nonce="${nonce}">
+(function () {
+  // The token travels in the URL fragment, which browsers never send to servers or put in logs.
+  var key = 'kefu.console.token';
+  var m = /[#&]token=([A-Za-z0-9_.-]+)/.exec(location.hash);
+  if (m) { sessionStorage.setItem(key, m[1]); history.replaceState(null, '', location.pathname + location.search); }
+  function open(token) {
+    var el = document.createElement('kefu-admin');
+    el.setAttribute('token', token);
+    document.body.appendChild(el);
+  }
+  var token = sessionStorage.getItem(key);
+  if (token) { open(token); return; }
+  var box = document.getElementById('signin');
+  box.hidden = false;
+  document.getElementById('f').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var t = document.getElementById('t').value.trim();
+    if (!t) return;
+    sessionStorage.setItem(key, t);
+    box.hidden = true;
+    open(t);
+  });
+})();
+</script>
+</body></html>`;
+  });
+}

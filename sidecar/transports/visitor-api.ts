@@ -1,0 +1,72 @@
+// The visitor's plain JSON routes: session, send, history, typing, stream ticket.
+import type { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { KefuError } from '../core/kefu-error.js';
+import { requireVisitor, type VisitorState } from '../http/authenticate.js';
+import { jsonBody, optionalString, queryInt, requiredBoolean } from '../http/request-input.js';
+import type { Runtime } from '../runtime.js';
+import { TICKET_LIFE_S } from '../auth/tokens.js';
+
+/** Applies the per-visitor and per-IP send limits; 429 with Retry-After when over. */
+export function limitSending(rt: Runtime, ctx: Context, visitorId: string): void {
+  const wait = Math.max(rt.visitorSendLimiter.take(visitorId), rt.ipSendLimiter.take(ctx.ip));
+  if (wait > 0) throw new KefuError('rate_limited', 'sending too fast; wait a moment', wait);
+}
+
+export function visitorApiRoutes(router: Router, rt: Runtime): void {
+  const auth = requireVisitor(rt.tokens);
+
+  router.post('/api/visitor/session', async (ctx) => {
+    const body = jsonBody(ctx);
+    const profile = {
+      name: optionalString(body, 'name', 191),
+      email: optionalString(body, 'email', 191),
+      page: optionalString(body, 'page', 2048),
+      referrer: optionalString(body, 'referrer', 2048),
+    };
+    let visitorId: string | null = null;
+    if (ctx.get('Authorization')) {
+      const who = await rt.tokens.identify(ctx.get('Authorization'));
+      if (who.kind !== 'visitor') throw new KefuError('forbidden', 'this route is for visitors');
+      visitorId = who.visitorId;
+    }
+    if (visitorId === null) limitSending(rt, ctx, `session:${ctx.ip}`);
+    const { visitor } = await rt.chat.startSession(visitorId, profile);
+    ctx.body = {
+      visitorId: visitor.visitorId,
+      token: await rt.tokens.visitorToken(visitor.visitorId),
+      cursor: rt.delivery.encode(rt.delivery.currentCursor()),
+      agentsOnline: rt.presence.agentsOnline,
+      name: visitor.name,
+      email: visitor.email,
+    };
+  });
+
+  router.post('/api/visitor/messages', auth, async (ctx) => {
+    const { visitorId } = ctx.state as VisitorState;
+    const body = jsonBody(ctx);
+    limitSending(rt, ctx, visitorId);
+    const { message, created } = await rt.chat.sendFromVisitor(visitorId, body.content, body.clientId);
+    ctx.status = created ? 201 : 200;
+    ctx.body = { message };
+  });
+
+  router.get('/api/visitor/messages', auth, async (ctx) => {
+    const { visitorId } = ctx.state as VisitorState;
+    const before = queryInt(ctx, 'before', 1, Number.MAX_SAFE_INTEGER, null);
+    const limit = queryInt(ctx, 'limit', 1, 100, 50)!;
+    ctx.body = { messages: await rt.store.history({ kind: 'visitor', visitorId }, before, limit) };
+  });
+
+  router.post('/api/visitor/typing', auth, async (ctx) => {
+    const { visitorId } = ctx.state as VisitorState;
+    const typing = requiredBoolean(jsonBody(ctx), 'typing');
+    await rt.chat.visitorTyping(visitorId, typing);
+    ctx.status = 204;
+  });
+
+  router.post('/api/visitor/stream-ticket', auth, async (ctx) => {
+    const { visitorId } = ctx.state as VisitorState;
+    ctx.body = { ticket: await rt.tokens.ticket({ kind: 'visitor', visitorId }), expiresIn: TICKET_LIFE_S };
+  });
+}
