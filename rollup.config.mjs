@@ -7,6 +7,7 @@
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import minifyTemplates from './scripts/rollup-minify-templates.mjs';
 
 const plugins = () => [
   nodeResolve({ browser: true }),
@@ -26,6 +27,7 @@ const plugins = () => [
     },
     outputToFilesystem: false,
   }),
+  minifyTemplates(),
   terser({
     ecma: 2020,
     module: true,

@@ -83,8 +83,16 @@ export class KefuChat extends HTMLElement {
 
   private render(): void {
     const shadow = this.attachShadow({ mode: 'open' });
-    const style = document.createElement('style');
-    style.textContent = launcherStyles;
+    // A constructed sheet passes strict style-src CSPs that block <style>.
+    let style: HTMLStyleElement | undefined;
+    if ('adoptedStyleSheets' in shadow && 'replaceSync' in CSSStyleSheet.prototype) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(launcherStyles);
+      shadow.adoptedStyleSheets = [sheet];
+    } else {
+      style = document.createElement('style');
+      style.textContent = launcherStyles;
+    }
     this.root = document.createElement('div');
     this.root.className = 'root';
     this.launcher = document.createElement('button');
@@ -100,7 +108,8 @@ export class KefuChat extends HTMLElement {
     this.addEventListener('kefu-unread', this.handleUnread as EventListener);
     this.addEventListener('kefu-request-close', this.handleRequestClose);
     this.root.append(this.launcher);
-    shadow.append(style, this.root);
+    if (style) shadow.append(style);
+    shadow.append(this.root);
     this.applyAccent();
     this.updateLabels();
   }

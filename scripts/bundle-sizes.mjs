@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Prints the gzipped size of what each page loads, from dist/public (run
+// `npx rollup -c` first): the widget before the first click (the launcher,
+// widget.js), after it (plus the panel chunk and what it imports), and the
+// agent console (admin.js and its imports).
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'public');
+const gz = (file) => gzipSync(readFileSync(join(dir, file)), { level: 9 }).length;
+
+/** A file and everything it imports statically (relative specifiers only). */
+function closure(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const code = readFileSync(join(dir, file), 'utf8');
+  for (const m of code.matchAll(/(?:import|export)\s*(?:[^'"()]*?from\s*)?["']\.\/([A-Za-z0-9_.-]+\.js)["']/g)) closure(m[1], seen);
+  return seen;
+}
+
+const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
+const panel = files.find((f) => f.startsWith('kefu-chat-panel'));
+const kb = (n) => (n / 1024).toFixed(1) + ' KB';
+const total = (set) => [...set].reduce((sum, f) => sum + gz(f), 0);
+
+const before = closure('widget.js');
+const after = new Set([...before, ...(panel ? closure(panel) : [])]);
+const consoleFiles = closure('admin.js');
+
+const rows = [
+  ['widget, before the first click', before, 5 * 1024],
+  ['widget, after the first click', after, 20 * 1024],
+  ['agent console', consoleFiles, 40 * 1024],
+];
+let over = false;
+for (const [label, set, budget] of rows) {
+  const size = total(set);
+  const ok = size <= budget;
+  over ||= !ok;
+  console.log(`${label.padEnd(32)} ${kb(size).padStart(9)} gzipped  (budget ${kb(budget)}${ok ? '' : ', OVER'})  ${[...set].join(' + ')}`);
+}
+console.log('\nper file:');
+for (const f of files.sort()) console.log(`  ${f.padEnd(34)} ${kb(gz(f)).padStart(9)}`);
+if (process.argv.includes('--check') && over) process.exitCode = 1;
