@@ -1,0 +1,380 @@
+// The WordPress plugin in a real WordPress (Debian's package, PHP's built-in
+// server, MariaDB) driven by headless Chromium: installed from the built zip,
+// activated through WordPress, then used by a visitor, an administrator and a
+// subscriber against a sidecar that reads only the site's wp-config.php.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { jwtVerify } from 'jose';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createSite, CHROMIUM, ensureBuilt, missingPrerequisites, ROOT, startSidecar, until, ZIP_PATH, type Sidecar, type Site } from './rig.js';
+
+const missing = missingPrerequisites();
+if (missing.length) {
+  throw new Error(`the WordPress end-to-end test needs ${missing.join(', ')}: run scripts/setup-test-env.sh`);
+}
+
+/** A signed JWT anywhere in a page. */
+const JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{20,}/;
+
+const subscriber = { user: 'sam', password: 'sam-pw-4f9c2e', email: 'sam@example.test', displayName: 'Sam Subscriber', role: 'subscriber' };
+
+// Retrying assertions on what the browser shows (playwright-core has no
+// `expect` of its own); each gives up at its deadline.
+const retry = (timeout: number) => ({ timeout, interval: 100 });
+
+async function seeText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
+  await vi.waitFor(async () => expect(await locator.first().textContent({ timeout: 1_000 })).toContain(text), retry(timeout));
+}
+
+async function seeExactText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
+  await vi.waitFor(async () => expect((await locator.first().textContent({ timeout: 1_000 }))?.trim()).toBe(text), retry(timeout));
+}
+
+async function seeAttr(locator: Locator, name: string, value: string, timeout = 10_000): Promise<void> {
+  await vi.waitFor(async () => expect(await locator.first().getAttribute(name, { timeout: 1_000 })).toBe(value), retry(timeout));
+}
+
+async function seeClass(locator: Locator, pattern: RegExp, timeout = 10_000): Promise<void> {
+  await vi.waitFor(async () => expect(await locator.first().getAttribute('class', { timeout: 1_000 })).toMatch(pattern), retry(timeout));
+}
+
+async function seeCount(locator: Locator, count: number, timeout = 10_000): Promise<void> {
+  await vi.waitFor(async () => expect(await locator.count()).toBe(count), retry(timeout));
+}
+
+interface State {
+  active: boolean;
+  files: boolean;
+  settings: Record<string, unknown> | null;
+  secret: string | null;
+  version: string | null;
+  caps: Record<string, boolean>;
+}
+
+describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => {
+  let site: Site;
+  let sidecar: Sidecar | undefined;
+  let browser: Browser;
+  let adminContext: BrowserContext;
+  let admin: Page;
+  let liveChat: Page;
+  let visitorContext: BrowserContext;
+  let subscriberContext: BrowserContext;
+
+  async function login(context: BrowserContext, user: string, password: string): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(`${site.url}/wp-login.php`);
+    await page.fill('#user_login', user);
+    await page.fill('#user_pass', password);
+    await Promise.all([page.waitForURL(/\/wp-admin\/?/), page.click('#wp-submit')]);
+    return page;
+  }
+
+  /** A page's HTML as a given browser context sees it. */
+  async function html(context: BrowserContext, pathname: string): Promise<{ status: number; body: string }> {
+    const res = await context.request.get(`${site.url}${pathname}`, { maxRedirects: 0 });
+    return { status: res.status(), body: await res.text() };
+  }
+
+  async function restNonce(context: BrowserContext): Promise<string> {
+    const res = await context.request.get(`${site.url}/wp-admin/admin-ajax.php?action=rest-nonce`);
+    expect(res.status()).toBe(200);
+    return (await res.text()).trim();
+  }
+
+  async function saveSettings(fill: (page: Page) => Promise<void>): Promise<Page> {
+    await admin.goto(`${site.url}/wp-admin/options-general.php?page=kefu-settings`);
+    await fill(admin);
+    await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click('#submit')]);
+    return admin;
+  }
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    site = await createSite();
+    await site.wp('add-user', subscriber);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    adminContext = await browser.newContext();
+    visitorContext = await browser.newContext();
+    subscriberContext = await browser.newContext();
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    await sidecar?.stop();
+    await site?.stop();
+  });
+
+  it('installs from the built zip and activates through WordPress', async () => {
+    admin = await login(adminContext, site.admin.user, site.admin.password);
+    await admin.goto(`${site.url}/wp-admin/plugin-install.php?tab=upload`);
+    await admin.setInputFiles('#pluginzip', ZIP_PATH);
+    await Promise.all([admin.waitForURL(/update\.php\?action=upload-plugin/), admin.click('#install-plugin-submit')]);
+    await seeText(admin.locator('body'), 'Plugin installed successfully.');
+
+    await Promise.all([admin.waitForURL(/plugins\.php/), admin.click('a.button-primary[href*="action=activate"]')]);
+    await seeText(admin.locator('#message, .notice-success').first(), 'activated');
+    await seeClass(admin.locator('tr[data-plugin="kefu/kefu.php"]'), /active/);
+
+    // The activation hook ran: capability granted, defaults stored, no
+    // generated secret since wp-config.php defines KEFU_SECRET.
+    const state = await site.wp<State>('state');
+    expect(state.active).toBe(true);
+    expect(state.caps).toMatchObject({ administrator: true, editor: true, author: false, subscriber: false });
+    expect(state.settings).toMatchObject({ asset_source: 'site', visibility: 'all', delete_data: false });
+    expect(state.secret).toBeNull();
+    expect(state.version).toBe('0.1.0');
+  });
+
+  it('serves the bundles shipped in the zip by default and copes with missing chat tables', async () => {
+    const front = await html(visitorContext, '/');
+    expect(front.status).toBe(200);
+    const src = /<script type="module" src="([^"]+)"[^>]*id="kefu-widget-js"/.exec(front.body)?.[1];
+    expect(src, 'widget script tag').toMatch(new RegExp(`^${site.url}/wp-content/plugins/kefu/assets/widget\\.js\\?ver=`));
+    expect(front.body).toContain(`<kefu-chat server="${site.url}"`);
+    const served = await visitorContext.request.get(src!.replace(/&#038;/g, '&'));
+    expect(served.status()).toBe(200);
+    expect(Buffer.from(await served.body()).equals(await readFile(path.join(ROOT, 'dist/public/widget.js')))).toBe(true);
+
+    // Before the sidecar's first start there are no chat tables: the page
+    // still renders, with a token and the shipped admin.js, and no count.
+    const page = await html(adminContext, '/wp-admin/admin.php?page=kefu');
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/<kefu-admin token="eyJ/);
+    expect(page.body).toContain(`/wp-content/plugins/kefu/assets/admin.js`);
+    expect(page.body).not.toMatch(/toplevel_page_kefu[\s\S]{0,400}awaiting-mod/);
+    const adminJs = /<script type="module" src="([^"]+)"[^>]*id="kefu-admin-js"/.exec(page.body)?.[1];
+    const servedAdmin = await adminContext.request.get(adminJs!.replace(/&#038;/g, '&'));
+    expect(Buffer.from(await servedAdmin.body()).equals(await readFile(path.join(ROOT, 'dist/public/admin.js')))).toBe(true);
+
+    // The status line says plainly that nothing answers at the default URL.
+    await admin.goto(`${site.url}/wp-admin/options-general.php?page=kefu-settings`);
+    await seeAttr(admin.locator('#kefu-status-text'), 'data-ok', '0');
+    await seeText(admin.locator('#kefu-status-text'), 'Not reachable');
+    await seeCount(admin.locator('.kefu-secret-notice'), 0);
+  });
+
+  it('saves settings from the settings page and rejects a request without a valid nonce', async () => {
+    sidecar = await startSidecar(site);
+
+    await saveSettings(async (page) => {
+      await page.fill('#kefu-server-url', `${sidecar!.url}/kefu`);
+      await page.check('input[name="kefu_settings[asset_source]"][value="sidecar"]');
+      await page.fill('#kefu-greeting', 'Hello from the Kefu test site');
+      await page.fill('#kefu-title', 'Ask us anything');
+      await page.selectOption('#kefu-position', 'left');
+      await page.selectOption('#kefu-language', 'en');
+      await page.check('input[name="kefu_settings[visibility]"][value="exclude"]');
+      await page.fill('#kefu-exclude-paths', '/sample-page/\n/shop/*');
+    });
+    await seeText(admin.locator('#setting-error-settings_updated'), 'Settings saved.');
+    await seeAttr(admin.locator('#kefu-status-text'), 'data-ok', '1');
+    await seeText(admin.locator('#kefu-status-text'), 'Reachable');
+
+    const saved = (await site.wp<State>('state')).settings;
+    expect(saved).toMatchObject({
+      server_url: `${sidecar.url}/kefu`,
+      asset_source: 'sidecar',
+      greeting: 'Hello from the Kefu test site',
+      position: 'left',
+      visibility: 'exclude',
+      exclude_paths: '/sample-page/\n/shop/*',
+    });
+
+    // options.php checks the settings group's nonce before saving anything.
+    const forged = { option_page: 'kefu-settings', action: 'update', 'kefu_settings[greeting]': 'forged' };
+    for (const nonce of [undefined, 'not-a-nonce']) {
+      const res = await adminContext.request.post(`${site.url}/wp-admin/options.php`, {
+        form: nonce ? { ...forged, _wpnonce: nonce, _wp_http_referer: '/wp-admin/options-general.php?page=kefu-settings' } : forged,
+        maxRedirects: 0,
+      });
+      expect(res.status()).toBe(403);
+    }
+    expect((await site.wp<State>('state')).settings).toMatchObject({ greeting: 'Hello from the Kefu test site' });
+
+    // The front end follows: scripts from the sidecar, the new attributes,
+    // and no widget on an excluded path.
+    const front = await html(visitorContext, '/');
+    expect(front.body).toMatch(new RegExp(`<script type="module" src="${sidecar.url}/kefu/widget\\.js\\?ver=[^"]*" id="kefu-widget-js"`));
+    expect(front.body).toMatch(/<kefu-chat [^>]*greeting="Hello from the Kefu test site"/);
+    expect(front.body).toMatch(/<kefu-chat [^>]*position="left"/);
+    expect(front.body).toContain(`server="${sidecar.url}"`);
+    expect(front.body).not.toMatch(/<kefu-chat [^>]*\sname=/);
+    const excluded = await html(visitorContext, '/sample-page/');
+    expect(excluded.status).toBe(200);
+    expect(excluded.body).not.toContain('<kefu-chat');
+    expect(excluded.body).not.toContain('kefu-widget-js');
+  });
+
+  it('counts unread visitor messages on the Live Chat menu item', async () => {
+    const table = `${site.tablePrefix}kefu_msg`;
+    const visitor = 'v_' + 'U'.repeat(22);
+    await site.db.query(`INSERT INTO \`${table}\` (pos, rec, content, isread) VALUES (?, 'admin', 'one', 0), (?, 'admin', 'two', 0)`, [visitor, visitor]);
+    try {
+      await admin.goto(`${site.url}/wp-admin/index.php`);
+      await seeExactText(admin.locator('#toplevel_page_kefu .awaiting-mod .pending-count'), '2');
+    } finally {
+      await site.db.query(`DELETE FROM \`${table}\` WHERE pos = ?`, [visitor]);
+    }
+    await admin.reload();
+    await admin.locator('#toplevel_page_kefu').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await seeCount(admin.locator('#toplevel_page_kefu .awaiting-mod'), 0);
+  });
+
+  it('carries a visitor message to the Live Chat page without reload and the reply back', async () => {
+    liveChat = await adminContext.newPage();
+    await liveChat.goto(`${site.url}/wp-admin/admin.php?page=kefu`);
+    await seeAttr(liveChat.locator('kefu-admin [part="header"] .conn'), 'data-status', 'live', 15_000);
+
+    const visitor = await visitorContext.newPage();
+    await visitor.goto(`${site.url}/`);
+    await visitor.locator('kefu-chat [part="launcher"]').click();
+    const input = visitor.locator('kefu-chat [part="input"]');
+    await input.first().waitFor({ state: 'visible', timeout: 15_000 });
+    await seeText(visitor.locator('kefu-chat [part="panel"]'), 'Hello from the Kefu test site');
+    const question = `Do you ship to Lisbon? ${Date.now()}`;
+    await input.fill(question);
+    await visitor.locator('kefu-chat [part="send"]').click();
+
+    // Appears on the already open Live Chat page.
+    const conversation = liveChat.locator('kefu-admin button.conv', { hasText: question });
+    await conversation.first().waitFor({ state: 'visible', timeout: 15_000 });
+    await conversation.click();
+    await liveChat.locator('kefu-admin .msg.visitor .bubble', { hasText: question }).first().waitFor({ state: 'visible', timeout: 10_000 });
+
+    const answer = `Yes, within three days ${Date.now()}`;
+    await liveChat.locator('kefu-admin form.composer textarea').fill(answer);
+    await liveChat.locator('kefu-admin form.composer button.send').click();
+    await visitor.locator('kefu-chat [part="message"]', { hasText: answer }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await visitor.close();
+  });
+
+  it('shows a logged-in subscriber to the agent with their display name', async () => {
+    const page = await login(subscriberContext, subscriber.user, subscriber.password);
+    await page.goto(`${site.url}/`);
+    const element = page.locator('kefu-chat');
+    await seeAttr(element, 'name', subscriber.displayName);
+    await seeAttr(element, 'email', subscriber.email);
+
+    await page.locator('kefu-chat [part="launcher"]').click();
+    const input = page.locator('kefu-chat [part="input"]');
+    await input.first().waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill('Hello from Sam');
+    await page.locator('kefu-chat [part="send"]').click();
+
+    const entry = liveChat.locator('kefu-admin button.conv', { hasText: 'Hello from Sam' });
+    await entry.first().waitFor({ state: 'visible', timeout: 15_000 });
+    await seeExactText(entry.locator('.who'), subscriber.displayName);
+    await page.close();
+  });
+
+  it('keeps the Live Chat page and agent tokens from users without the capability', async () => {
+    // Administrator: the route mints a valid agent token (GET and POST).
+    const adminNonce = await restNonce(adminContext);
+    for (const method of ['get', 'post'] as const) {
+      const res = await adminContext.request[method](`${site.url}/wp-json/kefu/v1/agent-token`, { headers: { 'X-WP-Nonce': adminNonce } });
+      expect(res.status()).toBe(200);
+      expect(res.headers()['cache-control']).toContain('no-store');
+      const body = (await res.json()) as { token: string; expiresAt: string };
+      const { payload, protectedHeader } = await jwtVerify(body.token, new TextEncoder().encode(site.secret), { algorithms: ['HS256'] });
+      expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
+      expect(payload).toMatchObject({ sub: `agent:${site.admin.id}`, typ: 'agent', name: site.admin.displayName });
+      expect(payload.exp! - payload.iat!).toBeGreaterThan(0);
+      expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(12 * 3600);
+      expect(Date.parse(body.expiresAt)).toBe(payload.exp! * 1000);
+    }
+
+    // The cookie alone is not enough: without the nonce WordPress treats the
+    // request as anonymous.
+    const noNonce = await adminContext.request.get(`${site.url}/wp-json/kefu/v1/agent-token`);
+    expect(noNonce.status()).toBe(401);
+
+    // Subscriber: no menu item, no page, 403 from the route.
+    const dashboard = await html(subscriberContext, '/wp-admin/');
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.body).toContain('wp-admin-bar');
+    expect(dashboard.body).not.toContain('toplevel_page_kefu');
+    expect((await html(subscriberContext, '/wp-admin/admin.php?page=kefu')).status).toBe(403);
+    expect((await html(subscriberContext, '/wp-admin/options-general.php?page=kefu-settings')).status).toBe(403);
+
+    const nonce = await restNonce(subscriberContext);
+    const denied = await subscriberContext.request.post(`${site.url}/wp-json/kefu/v1/agent-token`, { headers: { 'X-WP-Nonce': nonce } });
+    expect(denied.status()).toBe(403);
+    expect(JWT.test(await denied.text())).toBe(false);
+
+    for (const pathname of ['/', '/wp-admin/', '/wp-admin/profile.php', '/wp-admin/admin.php?page=kefu', '/wp-admin/options-general.php?page=kefu-settings']) {
+      const { body } = await html(subscriberContext, pathname);
+      expect(JWT.test(body), `token on ${pathname} for a subscriber`).toBe(false);
+    }
+    expect(JWT.test((await html(visitorContext, '/')).body), 'token on the front page for a visitor').toBe(false);
+
+    // A subscriber cannot save settings either, even with the form's fields.
+    const res = await subscriberContext.request.post(`${site.url}/wp-admin/options.php`, {
+      form: { option_page: 'kefu-settings', action: 'update', 'kefu_settings[greeting]': 'forged' },
+      maxRedirects: 0,
+    });
+    expect(res.status()).toBe(403);
+  });
+
+  it('exports and erases a user\'s chats with the privacy tools, and suggests policy text', async () => {
+    await admin.goto(`${site.url}/wp-admin/privacy-policy-guide.php`);
+    await seeText(admin.locator('body'), 'Kefu Live Chat');
+
+    type ExportPage = { data: { group_id: string; data: { name: string; value: string }[] }[]; done: boolean };
+    const exported = await site.wp<ExportPage[]>('export', { email: subscriber.email });
+    const values = exported.flatMap((p) => p.data.flatMap((item) => item.data.map((d) => d.value)));
+    expect(values).toContain('Hello from Sam');
+    expect(values).toContain(subscriber.displayName);
+    expect(exported.at(-1)!.done).toBe(true);
+
+    const [visitors] = await site.db.query<import('mysql2').RowDataPacket[]>(`SELECT id FROM \`${site.tablePrefix}kefu_visitor\` WHERE email = ?`, [subscriber.email]);
+    expect(visitors.length).toBeGreaterThan(0);
+    const ids = visitors.map((v) => v.id as string);
+
+    const erased = await site.wp<{ items_removed: boolean; done: boolean }[]>('erase', { email: subscriber.email });
+    expect(erased.at(-1)).toMatchObject({ items_removed: true, done: true });
+    const [left] = await site.db.query<import('mysql2').RowDataPacket[]>(
+      `SELECT COUNT(*) AS n FROM \`${site.tablePrefix}kefu_msg\` WHERE pos IN (?) OR rec IN (?)`,
+      [ids, ids],
+    );
+    expect(Number(left[0].n)).toBe(0);
+    // Someone else's chat is untouched.
+    const [others] = await site.db.query<import('mysql2').RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${site.tablePrefix}kefu_msg\``);
+    expect(Number(others[0].n)).toBeGreaterThan(0);
+  });
+
+  it('uninstall removes options and the capability, and keeps chat history unless asked', async () => {
+    await sidecar?.stop();
+    sidecar = undefined;
+
+    await site.wp('uninstall');
+    let state = await site.wp<State>('state');
+    expect(state.active).toBe(false);
+    expect(state.settings).toBeNull();
+    expect(state.version).toBeNull();
+    expect(Object.values(state.caps).some(Boolean)).toBe(false);
+    const tables = async () =>
+      ((await site.db.query<import('mysql2').RowDataPacket[]>(`SHOW TABLES LIKE '${site.tablePrefix}kefu\\_%'`))[0]).map((r) => Object.values(r)[0]);
+    expect(await tables()).toContain(`${site.tablePrefix}kefu_msg`);
+
+    // Again with 'delete chat history on uninstall' ticked, through the
+    // Plugins screen's delete path (which also removes the files).
+    await site.wp('activate');
+    await site.wp('set-option', { key: 'delete_data', value: true });
+    expect((await site.wp<State>('state')).caps.administrator).toBe(true);
+    await site.wp('delete');
+    state = await site.wp<State>('state');
+    expect(state.files).toBe(false);
+    expect(state.settings).toBeNull();
+    expect(Object.values(state.caps).some(Boolean)).toBe(false);
+    expect(await tables()).toEqual([]);
+  });
+
+  it('logged no PHP error, warning or notice from the plugin', async () => {
+    expect(await site.pluginLogLines()).toEqual([]);
+  });
+});

@@ -1,0 +1,318 @@
+// A throw-away WordPress for the plugin's end-to-end test: Debian's
+// `wordpress` package copied into a temporary folder, its own MariaDB
+// database, PHP's built-in server, and the Kefu sidecar reading the site's
+// wp-config.php. See shared WORDPRESS-RIG notes in docs/wordpress.md.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, statSync, readdirSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+
+const run = promisify(execFile);
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const WORDPRESS_SOURCE = process.env.KEFU_WORDPRESS_DIR ?? '/usr/share/wordpress';
+export const CHROMIUM = process.env.KEFU_CHROMIUM ?? '/usr/bin/chromium';
+export const ZIP_PATH = path.join(ROOT, 'dist', 'kefu-wordpress.zip');
+const PHP_DIR = path.join(ROOT, 'test', 'wordpress', 'php');
+
+export const MYSQL = {
+  host: process.env.KEFU_TEST_MYSQL_HOST ?? '127.0.0.1',
+  port: Number(process.env.KEFU_TEST_MYSQL_PORT ?? 3306),
+  user: process.env.KEFU_TEST_MYSQL_USER ?? 'root',
+  password: process.env.KEFU_TEST_MYSQL_PASSWORD ?? '',
+};
+
+/** What the test needs on the machine; scripts/setup-test-env.sh installs it. */
+export function missingPrerequisites(): string[] {
+  const missing: string[] = [];
+  if (!existsSync(path.join(WORDPRESS_SOURCE, 'wp-load.php'))) missing.push(`WordPress in ${WORDPRESS_SOURCE}`);
+  if (!existsSync(path.join(WORDPRESS_SOURCE, 'wp-content/themes/twentytwentythree'))) missing.push('the twentytwentythree theme');
+  if (!existsSync(CHROMIUM)) missing.push(CHROMIUM);
+  return missing;
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Thrown from a check to stop waiting at once. */
+export class GiveUp extends Error {}
+
+/** Polls until `check` returns a value other than undefined, or throws at the deadline. */
+export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 150): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      if (err instanceof GiveUp) throw err;
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Newest modification time of the files under a folder (0 when absent). */
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Makes sure the sidecar is built and the zip is newer than the plugin
+ * sources and bundles it packs. `npm ci` builds everything through the
+ * prepare script; this covers a working copy edited since.
+ */
+export async function ensureBuilt(): Promise<void> {
+  const sidecarMain = path.join(ROOT, 'dist', 'sidecar', 'main.js');
+  const bundle = path.join(ROOT, 'dist', 'public', 'widget.js');
+  if (!existsSync(sidecarMain) || !existsSync(bundle)) {
+    await run('npm', ['run', 'build'], { cwd: ROOT, timeout: 300_000, maxBuffer: 16 << 20 });
+    return;
+  }
+  const zipTime = existsSync(ZIP_PATH) ? statSync(ZIP_PATH).mtimeMs : 0;
+  const sources = Math.max(newestMtime(path.join(ROOT, 'wordpress', 'kefu')), newestMtime(path.join(ROOT, 'dist', 'public')));
+  if (zipTime < sources) {
+    await run(process.execPath, [path.join(ROOT, 'scripts', 'build-wordpress-zip.mjs')], { cwd: ROOT, timeout: 60_000 });
+  }
+}
+
+export interface SiteUser {
+  user: string;
+  password: string;
+  email: string;
+  displayName: string;
+}
+
+export interface Site {
+  dir: string;
+  url: string;
+  port: number;
+  database: string;
+  tablePrefix: string;
+  secret: string;
+  configPath: string;
+  admin: SiteUser & { id: number };
+  db: mysql.Pool;
+  /** Runs test/wordpress/php/wp.php COMMAND inside the site and parses its JSON answer. */
+  wp<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T>;
+  /** The PHP errors, warnings and notices logged from the plugin's own files. */
+  pluginLogLines(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+function wpConfig(opts: { database: string; prefix: string; url: string; secret: string; dir: string }): string {
+  const salts = ['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT']
+    .map((name) => `define( '${name}', '${randomBytes(32).toString('hex')}' );`)
+    .join('\n');
+  const host = MYSQL.port === 3306 ? MYSQL.host : `${MYSQL.host}:${MYSQL.port}`;
+  return `<?php
+define( 'DB_NAME', '${opts.database}' );
+define( 'DB_USER', '${MYSQL.user}' );
+define( 'DB_PASSWORD', '${MYSQL.password}' );
+define( 'DB_HOST', '${host}' );
+define( 'DB_CHARSET', 'utf8mb4' );
+define( 'DB_COLLATE', '' );
+
+${salts}
+
+/* The secret the plugin signs agent tokens with and the sidecar checks them with. */
+define( 'KEFU_SECRET', '${opts.secret}' );
+
+$table_prefix = '${opts.prefix}';
+
+define( 'WP_HOME', '${opts.url}' );
+define( 'WP_SITEURL', '${opts.url}' );
+define( 'WP_HTTP_BLOCK_EXTERNAL', true );
+define( 'DISABLE_WP_CRON', true );
+define( 'AUTOMATIC_UPDATER_DISABLED', true );
+define( 'FS_METHOD', 'direct' );
+define( 'WP_DEBUG', true );
+define( 'WP_DEBUG_DISPLAY', false );
+define( 'WP_DEBUG_LOG', '${opts.dir}/debug.log' );
+
+/* That's all, stop editing! Happy publishing. */
+if ( ! defined( 'ABSPATH' ) ) {
+	define( 'ABSPATH', __DIR__ . '/' );
+}
+require_once ABSPATH . 'wp-settings.php';
+`;
+}
+
+/** Kills a process group started with `detached: true` and waits for its leader. */
+async function killGroup(child: ChildProcess, timeoutMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }, timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Creates a database, copies WordPress, writes wp-config.php, installs the
+ * site with an administrator and starts PHP's built-in server.
+ */
+export async function createSite(): Promise<Site> {
+  const suffix = randomBytes(4).toString('hex');
+  const database = `kefu_wp_${suffix}`;
+  const tablePrefix = 'wpk_';
+  const secret = randomBytes(32).toString('hex');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'kefu-wp-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const admin = { user: 'admin', password: `pw-${randomBytes(6).toString('hex')}`, email: 'admin@example.test', displayName: 'Ada Admin' };
+
+  const root = await mysql.createConnection(MYSQL);
+  await root.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
+  await root.end();
+  const db = mysql.createPool({ ...MYSQL, database, connectionLimit: 2 });
+
+  let server: ChildProcess | undefined;
+  const stop = async () => {
+    if (server) await killGroup(server);
+    await db.end().catch(() => {});
+    const conn = await mysql.createConnection(MYSQL).catch(() => undefined);
+    if (conn) {
+      await conn.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => {});
+      await conn.end();
+    }
+    if (!process.env.KEFU_KEEP_SITE) await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    // -L: Debian's package holds relative symlinks that would dangle in a copy.
+    await cp(WORDPRESS_SOURCE, dir, { recursive: true, dereference: true });
+    await writeFile(path.join(dir, 'wp-config.php'), wpConfig({ database, prefix: tablePrefix, url, secret, dir }));
+
+    const wp = async <T>(command: string, args: Record<string, unknown> = {}): Promise<T> => {
+      const { stdout } = await run('php', [path.join(PHP_DIR, 'wp.php'), dir, command, JSON.stringify({ home: url, ...args })], {
+        cwd: dir,
+        timeout: 60_000,
+        maxBuffer: 16 << 20,
+      });
+      const last = stdout.trim().split('\n').pop() ?? '';
+      return JSON.parse(last) as T;
+    };
+
+    const { userId } = await wp<{ userId: number }>('install', admin);
+
+    const log = createWriteStream(path.join(dir, 'php-server.log'));
+    await new Promise((resolve) => log.once('open', resolve));
+    server = spawn(
+      'php',
+      ['-d', 'upload_max_filesize=32M', '-d', 'post_max_size=32M', '-S', `127.0.0.1:${port}`, '-t', dir, path.join(PHP_DIR, 'router.php')],
+      { cwd: dir, detached: true, stdio: ['ignore', log, log], env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' } },
+    );
+    await until('the PHP server', async () => {
+      const res = await fetch(`${url}/wp-login.php`, { signal: AbortSignal.timeout(5_000) });
+      return res.ok ? true : undefined;
+    });
+
+    return {
+      dir,
+      url,
+      port,
+      database,
+      tablePrefix,
+      secret,
+      configPath: path.join(dir, 'wp-config.php'),
+      admin: { ...admin, id: userId },
+      db,
+      wp,
+      async pluginLogLines() {
+        const file = path.join(dir, 'debug.log');
+        if (!existsSync(file)) return [];
+        return (await readFile(file, 'utf8')).split('\n').filter((line) => line.includes('/plugins/kefu/'));
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export interface Sidecar {
+  url: string;
+  port: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node bin/kefu.js serve` with the site's wp-config.php as its only
+ * source of database, table prefix and secret.
+ */
+export async function startSidecar(site: Site): Promise<Sidecar> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'kefu.js'), 'serve'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      NODE_ENV: 'production',
+      KEFU_WP_CONFIG: site.configPath,
+      KEFU_HOST: '127.0.0.1',
+      KEFU_PORT: String(port),
+      KEFU_ALLOWED_ORIGINS: site.url,
+    },
+  });
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const sidecar: Sidecar = { url, port, output: () => output, stop: () => killGroup(child) };
+  try {
+    await until(
+      'the sidecar',
+      async () => {
+        if (child.exitCode !== null) throw new GiveUp(`the sidecar exited with ${child.exitCode}: ${output}`);
+        const res = await fetch(`${url}/kefu/health`, { signal: AbortSignal.timeout(3_000) });
+        return res.ok ? true : undefined;
+      },
+      30_000,
+    );
+  } catch (err) {
+    await sidecar.stop();
+    throw new Error(`${String(err)}\n${output}`);
+  }
+  return sidecar;
+}
