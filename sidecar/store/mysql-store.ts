@@ -77,8 +77,13 @@ export class MysqlStore extends SqlStore implements Store {
 
   static create(c: MysqlConnection, prefix: string, msgTable: string, log: Logger): MysqlStore {
     const pool = mysql.createPool(poolOptions(c));
-    // Dates are written and read as UTC, whatever the server's zone.
-    pool.on('connection', (conn) => { conn.query("SET time_zone = '+00:00'"); });
+    pool.on('connection', (conn) => {
+      // Dates are written and read as UTC, whatever the server's zone.
+      // READ COMMITTED: an UPDATE skips rows of transactions still open (say, a PHP
+      // insert not yet committed) instead of waiting on their locks, and takes no gap locks.
+      conn.query("SET time_zone = '+00:00', innodb_lock_wait_timeout = 5");
+      conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    });
     return new MysqlStore(new MysqlDriver(pool), tableNames(prefix, msgTable), log);
   }
 
@@ -107,7 +112,8 @@ export class MysqlStore extends SqlStore implements Store {
     await this.ensureIndexes(msg, {
       kefu_pos: '(pos, mid)',
       kefu_rec: '(rec, mid)',
-      kefu_unread: '(rec, isread, pos)',
+      kefu_unread: '(rec, isread, mid)',
+      kefu_inbox: '(rec, isread, pos)',
       kefu_client: 'UNIQUE (pos, client_id)',
     });
     await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${visitor}\` (

@@ -60,7 +60,8 @@ export class SqliteStore extends SqlStore implements Store {
       );
       CREATE INDEX IF NOT EXISTS "${msg}_pos" ON "${msg}" (pos, mid);
       CREATE INDEX IF NOT EXISTS "${msg}_rec" ON "${msg}" (rec, mid);
-      CREATE INDEX IF NOT EXISTS "${msg}_unread" ON "${msg}" (rec, isread, pos);
+      CREATE INDEX IF NOT EXISTS "${msg}_unread" ON "${msg}" (rec, isread, mid);
+      CREATE INDEX IF NOT EXISTS "${msg}_inbox" ON "${msg}" (rec, isread, pos);
       CREATE UNIQUE INDEX IF NOT EXISTS "${msg}_client" ON "${msg}" (pos, client_id);
       CREATE TABLE IF NOT EXISTS "${visitor}" (
         id TEXT NOT NULL PRIMARY KEY, name TEXT, email TEXT, page TEXT, referrer TEXT,

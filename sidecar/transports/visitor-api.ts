@@ -30,7 +30,11 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       if (who.kind !== 'visitor') throw new KefuError('forbidden', 'this route is for visitors');
       visitorId = who.visitorId;
     }
-    if (visitorId === null) limitSending(rt, ctx, `session:${ctx.ip}`);
+    if (visitorId === null) {
+      // New visitors per address: generous (offices share one address), but bounded.
+      const wait = rt.ipSendLimiter.take(`session:${ctx.ip}`);
+      if (wait > 0) throw new KefuError('rate_limited', 'too many new conversations from this address; wait a moment', wait);
+    }
     const { visitor } = await rt.chat.startSession(visitorId, profile);
     ctx.body = {
       visitorId: visitor.visitorId,

@@ -43,6 +43,8 @@ export async function startSidecar(opts: StartOptions = {}): Promise<TestSidecar
     KEFU_LOG_LEVEL: 'silent',
     KEFU_TABLE_PREFIX: prefix,
     KEFU_TAIL_INTERVAL_MS: '100',
+    // Every test visitor comes from 127.0.0.1; the per-address limits get their own tests.
+    KEFU_IP_SEND_PER_MINUTE: '100000',
     ...(kind === 'mysql' ? { KEFU_DATABASE_URL: TEST_DATABASE_URL } : { KEFU_DATA_DIR: dataDir }),
     ...opts.env,
   };

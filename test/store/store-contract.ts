@@ -1,0 +1,162 @@
+// One contract every store implementation passes (run by store.test.ts for
+// the embedded SQLite store and for MySQL/MariaDB).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../sidecar/store/store.js';
+
+const V1 = 'v_AAAAAAAAAAAAAAAAAAAAAA';
+const V2 = 'v_BBBBBBBBBBBBBBBBBBBBBB';
+
+export function storeContract(name: string, open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>) {
+  describe(`${name} store contract`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+
+    beforeAll(async () => {
+      ({ store, cleanup } = await open());
+      await store.migrate();
+      await store.migrate(); // idempotent
+    });
+    afterAll(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    const msg = (from: string, to: string, content: string, clientId: string | null = null) =>
+      store.insertMessage({ from, to, content, clientId, fromName: from.startsWith('agent:') ? 'Alice' : null });
+
+    it('round-trips Chinese text and 4-byte emoji exactly', async () => {
+      const text = '你好，世界 😀👩‍💻 𝄞 \u202Eabc';
+      const { message } = await msg(V1, 'admin', text);
+      const [back] = await store.history({ kind: 'visitor', visitorId: V1 }, null, 1);
+      expect(back.content).toBe(text);
+      expect(back.mid).toBe(message.mid);
+      expect(back.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Math.abs(Date.parse(back.createdAt!) - Date.now())).toBeLessThan(60_000);
+    });
+
+    it('stores one row per sender and clientId', async () => {
+      const a = await msg(V1, 'admin', 'once', 'c-1');
+      const b = await msg(V1, 'admin', 'once', 'c-1');
+      expect(a.created).toBe(true);
+      expect(b.created).toBe(false);
+      expect(b.message.mid).toBe(a.message.mid);
+      const other = await msg(V2, 'admin', 'same id, other sender', 'c-1');
+      expect(other.created).toBe(true);
+      expect(other.message.mid).not.toBe(a.message.mid);
+    });
+
+    it('tails rows above a mid in order, re-checks gap mids, and returns events', async () => {
+      const { mid: start, eventId } = await store.latestIds();
+      const m1 = (await msg(V1, 'admin', 't1')).message;
+      const m2 = (await msg('agent:7', V1, 't2')).message;
+      await store.insertEvent(V1, 'agents', { type: 'typing', visitorId: V1, from: V1, typing: true });
+      const batch = await store.tail(start, [], eventId, 10);
+      expect(batch.messages.map((m) => m.mid)).toEqual([m1.mid, m2.mid]);
+      expect(batch.messages[1]).toMatchObject({ from: 'agent:7', to: V1, fromName: 'Alice', read: false });
+      expect(batch.events).toHaveLength(1);
+      expect(batch.events[0]).toMatchObject({ visitorId: V1, audience: 'agents', event: { type: 'typing', typing: true } });
+      const limited = await store.tail(start, [], eventId, 1);
+      expect(limited.messages.map((m) => m.mid)).toEqual([m1.mid]);
+      const recheck = await store.tail(m2.mid, [m1.mid, m2.mid + 1000], eventId + 1, 10);
+      expect(recheck.messages.map((m) => m.mid)).toEqual([m1.mid]);
+      expect(recheck.events).toHaveLength(0);
+    });
+
+    it('keeps each visitor to their own rows', async () => {
+      await msg(V2, 'admin', 'secret of v2');
+      const start = 0;
+      const v1 = await store.scopeMessages({ kind: 'visitor', visitorId: V1 }, start, Number.MAX_SAFE_INTEGER, [], 1000);
+      expect(v1.length).toBeGreaterThan(0);
+      expect(v1.every((m) => m.from === V1 || m.to === V1)).toBe(true);
+      expect(v1.map((m) => m.mid)).toEqual([...v1.map((m) => m.mid)].sort((a, b) => a - b));
+      const all = await store.scopeMessages({ kind: 'agents' }, start, Number.MAX_SAFE_INTEGER, [], 1000);
+      expect(all.some((m) => m.from === V2)).toBe(true);
+    });
+
+    it('pages history backwards, oldest first within a page', async () => {
+      const V3 = 'v_CCCCCCCCCCCCCCCCCCCCCC';
+      const mids: number[] = [];
+      for (let i = 0; i < 7; i++) mids.push((await msg(i % 2 ? 'agent:1' : V3, i % 2 ? V3 : 'admin', `h${i}`)).message.mid);
+      const last = await store.history({ kind: 'visitor', visitorId: V3 }, null, 3);
+      expect(last.map((m) => m.mid)).toEqual(mids.slice(4));
+      const before = await store.history({ kind: 'visitor', visitorId: V3 }, last[0].mid, 3);
+      expect(before.map((m) => m.mid)).toEqual(mids.slice(1, 4));
+      const first = await store.history({ kind: 'visitor', visitorId: V3 }, before[0].mid, 3);
+      expect(first.map((m) => m.mid)).toEqual(mids.slice(0, 1));
+    });
+
+    it('marks received rows read up to a mid, except the gaps named', async () => {
+      const V4 = 'v_DDDDDDDDDDDDDDDDDDDDDD';
+      const a = (await msg('agent:1', V4, 'r1')).message.mid;
+      const b = (await msg('agent:1', V4, 'r2')).message.mid;
+      const c = (await msg('agent:1', V4, 'r3')).message.mid;
+      expect(await store.markReceived(V4, b, [a])).toBe(1);
+      const rows = await store.history({ kind: 'visitor', visitorId: V4 }, null, 10);
+      expect(rows.map((m) => [m.mid, m.read])).toEqual([[a, false], [b, true], [c, false]]);
+      expect(await store.markReceived(V4, c, [])).toBe(2);
+    });
+
+    it('marks a visitor\'s own messages read for the agents', async () => {
+      const V5 = 'v_EEEEEEEEEEEEEEEEEEEEEE';
+      const a = (await msg(V5, 'admin', 'q1')).message.mid;
+      const b = (await msg(V5, 'admin', 'q2')).message.mid;
+      expect(await store.markVisitorMessagesRead(V5, a)).toBe(1);
+      const rows = await store.history({ kind: 'visitor', visitorId: V5 }, null, 10);
+      expect(rows.map((m) => m.read)).toEqual([true, false]);
+      expect(b).toBeGreaterThan(a);
+    });
+
+    it('keeps visitor profiles, changing only the fields sent', async () => {
+      const V6 = 'v_FFFFFFFFFFFFFFFFFFFFFF';
+      const now = new Date();
+      const p = await store.upsertVisitor({ visitorId: V6, name: 'Ann', email: 'ann@example.com', page: '/a' }, now);
+      expect(p).toMatchObject({ visitorId: V6, name: 'Ann', email: 'ann@example.com', page: '/a', referrer: null });
+      const q = await store.upsertVisitor({ visitorId: V6, page: '/b' }, new Date(now.getTime() + 1000));
+      expect(q).toMatchObject({ name: 'Ann', page: '/b' });
+      expect(q.firstSeenAt).toBe(p.firstSeenAt);
+      expect(Date.parse(q.lastSeenAt!)).toBeGreaterThan(Date.parse(p.lastSeenAt!));
+      expect(await store.getVisitor('v_nobodynobodynobody000')).toBeNull();
+    });
+
+    it('lists conversations by latest activity with unread counts and the last message', async () => {
+      const A = 'v_GGGGGGGGGGGGGGGGGGGGGG';
+      const B = 'v_HHHHHHHHHHHHHHHHHHHHHH';
+      const now = new Date();
+      await store.upsertVisitor({ visitorId: A, name: 'A' }, now);
+      await store.upsertVisitor({ visitorId: B, name: 'B' }, now);
+      const a1 = (await msg(A, 'admin', 'a1')).message;
+      await store.noteActivity(A, a1.mid);
+      const b1 = (await msg(B, 'admin', 'b1')).message;
+      await store.noteActivity(B, b1.mid);
+      const a2 = (await msg(A, 'admin', 'a2')).message;
+      await store.noteActivity(A, a2.mid);
+      const list = await store.conversations(50);
+      const ids = list.map((c) => c.visitorId);
+      expect(ids.indexOf(A)).toBeLessThan(ids.indexOf(B));
+      const a = list.find((c) => c.visitorId === A)!;
+      expect(a.unread).toBe(2);
+      expect(a.lastMessage?.content).toBe('a2');
+      // A row another program wrote for an unknown visitor still opens a conversation.
+      const ghost = 'v_IIIIIIIIIIIIIIIIIIIIII';
+      const g = (await msg('admin', ghost, 'from php')).message;
+      await store.noteActivity(ghost, g.mid);
+      expect((await store.conversations(50))[0].visitorId).toBe(ghost);
+    });
+
+    it('accepts a stream ticket once', async () => {
+      const exp = new Date(Date.now() + 60_000);
+      expect(await store.consumeTicket('jti-1', exp)).toBe(true);
+      expect(await store.consumeTicket('jti-1', exp)).toBe(false);
+    });
+
+    it('counts agents online within the window', async () => {
+      const now = new Date();
+      await store.setAgentPresence('agent:1', 'Alice', 'online', now);
+      await store.setAgentPresence('agent:2', 'Bob', 'away', now);
+      await store.setAgentPresence('agent:3', 'Old', 'online', new Date(now.getTime() - 10 * 60_000));
+      expect(await store.agentsOnline(new Date(now.getTime() - 90_000))).toBe(1);
+      await store.setAgentPresence('agent:2', 'Bob', 'online', now);
+      expect(await store.agentsOnline(new Date(now.getTime() - 90_000))).toBe(2);
+    });
+  });
+}
