@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { KefuError } from '../core/kefu-error.js';
 import { clientGone, type HeldConnections } from '../http/held-connections.js';
 import { queryCursor, queryString } from '../http/request-input.js';
+import { selfOrigin } from '../http/self-origin.js';
 import type { Cursor } from '../core/cursor.js';
 import type { KefuEvent, Message, Scope } from '../core/message.js';
 import type { Identity } from '../auth/tokens.js';
@@ -34,7 +35,7 @@ export function allowedOrigin(rt: Runtime, ctx: Context, origin: string | undefi
   } catch {
     throw new KefuError('forbidden', 'origin not allowed');
   }
-  if (normal !== origin || (normal !== ctx.origin && !rt.config.allowedOrigins.includes(normal))) {
+  if (normal !== origin || (normal !== selfOrigin(ctx) && !rt.config.allowedOrigins.includes(normal))) {
     throw new KefuError('forbidden', 'origin not allowed');
   }
   return normal;

@@ -5,6 +5,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from '../runtime.js';
+import { selfOrigin } from '../http/self-origin.js';
 
 function pageHeaders(ctx: Context, nonce: string, frameAncestors: string): void {
   ctx.set('Content-Type', 'text/html; charset=utf-8');
@@ -29,6 +30,11 @@ function pageHeaders(ctx: Context, nonce: string, frameAncestors: string): void 
   );
 }
 
+/** The Host header is the client's to choose: never echo it unescaped. */
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 const BASE_STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2937;background:#f8fafc}
 main{max-width:46rem;margin:0 auto;padding:2rem 1.25rem}h1{font-size:1.6rem}code{background:#e2e8f0;padding:.1em .3em;border-radius:4px}`;
 
@@ -44,7 +50,7 @@ export function pageRoutes(router: Router, rt: Runtime): void {
 <h1>Kefu demo page</h1>
 <p>This stands for any page of your site. The chat bubble in the corner is <code>&lt;kefu-chat&gt;</code>,
 added with two lines of HTML:</p>
-<pre><code>&lt;script type="module" src="${ctx.origin}/kefu/widget.js"&gt;&lt;/script&gt;
+<pre><code>&lt;script type="module" src="${escapeHtml(selfOrigin(ctx))}/kefu/widget.js"&gt;&lt;/script&gt;
 &lt;kefu-chat&gt;&lt;/kefu-chat&gt;</code></pre>
 <p>Answer yourself from the <a href="/kefu/console">agent console</a> (open the link the sidecar printed at start-up, which carries a sign-in token).</p>
 </main>
