@@ -56,6 +56,7 @@ export class MessageFeed {
   private again = false;
   private stopped = false;
   private failing = false;
+  private lastError: unknown = null;
   private readonly now: () => number;
 
   constructor(private readonly deps: FeedDeps) {
@@ -71,7 +72,7 @@ export class MessageFeed {
     this.lastEventId = eventId;
     this.stopped = false;
     await this.tailOnce();
-    if (!this.healthy) throw new Error('database unavailable at start');
+    if (!this.healthy) throw this.lastError;
     this.schedule();
   }
 
@@ -121,6 +122,7 @@ export class MessageFeed {
     try {
       batch = await this.deps.store.tail(this.seenMax, [...this.pending.keys()], this.lastEventId, TAIL_BATCH);
     } catch (err) {
+      this.lastError = err;
       if (!this.failing) this.deps.log.warn('tail query failed; retrying every interval', { error: errorCode(err) });
       this.failing = true;
       this.healthy = false;

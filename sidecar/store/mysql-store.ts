@@ -23,6 +23,10 @@ class MysqlDriver implements SqlDriver {
   readonly insertIgnore = 'INSERT IGNORE';
   constructor(readonly pool: Pool) {}
 
+  asText(expr: string): string {
+    return `CONVERT(${expr} USING utf8mb4) COLLATE utf8mb4_bin`;
+  }
+
   private async exec<T>(sql: string, params: readonly unknown[]): Promise<T> {
     try {
       const [result] = await this.pool.query(sql, params as unknown[]);

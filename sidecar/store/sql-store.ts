@@ -10,6 +10,8 @@ export interface SqlDriver {
   isDuplicateKey(err: unknown): boolean;
   /** `INSERT IGNORE` or `INSERT OR IGNORE`. */
   readonly insertIgnore: string;
+  /** An expression as text of one character set and collation (UNION parts must agree). */
+  asText(expr: string): string;
   close(): Promise<void>;
 }
 
@@ -121,7 +123,10 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
   }
 
   async tail(afterMid: number, recheck: readonly number[], afterEventId: number, limit: number): Promise<TailBatch> {
-    const msgPart = `SELECT 'm' AS kind, ${MSG_COLS} FROM \`${this.t.msg}\``;
+    const tx = (e: string) => this.db.asText(e);
+    // Columns are made one type: an adopted table's collations differ from Kefu's own tables'.
+    const msgPart = `SELECT 'm' AS kind, mid, ${tx('pos')} AS pos, ${tx('rec')} AS rec, isread, ${tx('content')} AS content, ` +
+      `created_at, ${tx('client_id')} AS client_id, ${tx('from_name')} AS from_name FROM \`${this.t.msg}\``;
     const parts = [`SELECT * FROM (${msgPart} WHERE mid > ? ORDER BY mid LIMIT ?) AS fresh`];
     const params: unknown[] = [afterMid, limit];
     if (recheck.length) {
@@ -129,8 +134,8 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
       params.push(...recheck);
     }
     parts.push(
-      `SELECT * FROM (SELECT 'e' AS kind, id AS mid, visitor_id AS pos, audience AS rec, 0 AS isread, payload AS content, ` +
-        `created_at, NULL AS client_id, NULL AS from_name FROM \`${this.t.event}\` WHERE id > ? ORDER BY id LIMIT ?) AS ev`,
+      `SELECT * FROM (SELECT 'e' AS kind, id AS mid, ${tx('visitor_id')} AS pos, ${tx('audience')} AS rec, 0 AS isread, ${tx('payload')} AS content, ` +
+        `created_at, ${tx('NULL')} AS client_id, ${tx('NULL')} AS from_name FROM \`${this.t.event}\` WHERE id > ? ORDER BY id LIMIT ?) AS ev`,
     );
     params.push(afterEventId, limit);
     const rows = await this.db.all<MsgRow & { kind: string }>(parts.join(' UNION ALL '), params);

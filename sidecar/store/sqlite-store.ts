@@ -10,6 +10,10 @@ class SqliteDriver implements SqlDriver {
   readonly insertIgnore = 'INSERT OR IGNORE';
   constructor(readonly db: Database.Database) {}
 
+  asText(expr: string): string {
+    return expr;
+  }
+
   async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return this.db.prepare(sql).all(...(params as unknown[])) as T[];
   }
