@@ -190,7 +190,10 @@ export class InboxController {
     const handlers: TransportHandlers = {
       onBatch: (batch) => this.handleBatch(batch),
       onStatus: (status) => {
+        const wasLive = this.status === 'live';
         this.status = status;
+        // Connected (again): the list catches up with whatever happened before the feed's cursor.
+        if (status === 'live' && !wasLive) void this.refreshList();
         this.changed();
       },
       onFatal: () => {

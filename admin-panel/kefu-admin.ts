@@ -263,7 +263,7 @@ export class KefuAdmin extends LitElement {
       inbox.status === 'reconnecting'
         ? html`<span class="dot warn"></span>${t.reconnecting}`
         : inbox.status === 'live'
-          ? html`<span class="dot on"></span>${t.live} · ${t.colleaguesOnline(inbox.agentsOnline)}`
+          ? html`<span class="dot on"></span>${t.live}`
           : html`<span class="dot"></span>${t.connecting}`;
     return html`
       <header class="top" part="header">

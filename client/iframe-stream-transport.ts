@@ -17,6 +17,8 @@ export interface IframeStreamOptions {
   silenceMs?: number;
   /** Failed attempts in a row, without a single event, before giving up on streaming. */
   fallbackAfter?: number;
+  /** A frame still open after this long is taken as connected, before its first ping. */
+  settleMs?: number;
   /** Called instead of retrying once streaming looks blocked; the owner switches transport. */
   onFallback?: (cursor: string | undefined) => void;
   backoff?: Backoff;
@@ -42,6 +44,7 @@ export class IframeStreamTransport implements Transport {
   private currentCursor: string | undefined;
   private controller: AbortController | undefined;
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private status: FeedStatus = 'stopped';
   private gotEvent = false;
@@ -87,6 +90,7 @@ export class IframeStreamTransport implements Transport {
 
   private closeFrame(): void {
     clearTimeout(this.silenceTimer);
+    clearTimeout(this.settleTimer);
     if (this.iframe) {
       this.iframe.removeEventListener('load', this.handleLoad);
       this.iframe.src = 'about:blank';
@@ -131,6 +135,9 @@ export class IframeStreamTransport implements Transport {
     this.iframe = iframe;
     (this.opts.container?.() ?? document.body).appendChild(iframe);
     this.armSilence();
+    // The first ping may be many seconds away; a refused or ended stream
+    // would have fired `load` by now, so an open frame counts as connected.
+    this.settleTimer = setTimeout(() => this.iframe === iframe && this.setStatus('live'), this.opts.settleMs ?? 2000);
   }
 
   private armSilence(): void {

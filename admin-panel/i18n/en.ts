@@ -10,7 +10,6 @@ export const en = {
   online: 'Online',
   away: 'Away',
   presence: 'Your status',
-  colleaguesOnline: (n: number) => (n === 1 ? '1 agent online' : `${n} agents online`),
   live: 'Live',
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',

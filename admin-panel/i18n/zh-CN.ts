@@ -12,7 +12,6 @@ export const zhCN: AdminStrings = {
   online: '在线',
   away: '离开',
   presence: '我的状态',
-  colleaguesOnline: (n: number) => `${n} 位客服在线`,
   live: '已连接',
   connecting: '正在连接…',
   reconnecting: '正在重新连接…',

@@ -1,0 +1,51 @@
+// What a visitor and an agent do, in words the tests read well with. Every
+// wait has a deadline.
+import type { Locator, Page } from 'playwright-core';
+import { shadow } from './browser.js';
+
+export const TIMEOUT = 10_000;
+
+export const widget = (page: Page, css: string): Locator => shadow(page, 'kefu-chat', css);
+export const console_ = (page: Page, css: string): Locator => shadow(page, 'kefu-admin', css);
+
+/** Opens a page with the widget and then the chat panel (a click on the launcher). */
+export async function openWidget(page: Page, url: string, setup?: (el: HTMLElement) => void): Promise<void> {
+  await page.goto(url);
+  if (setup) await page.locator('kefu-chat').evaluate(setup);
+  await widget(page, '[part=launcher]').click();
+  await widget(page, '[part=panel]').waitFor({ timeout: TIMEOUT });
+}
+
+export async function waitForComposer(page: Page): Promise<Locator> {
+  const input = widget(page, 'textarea[part=input]');
+  await input.waitFor({ timeout: TIMEOUT });
+  return input;
+}
+
+export async function visitorSends(page: Page, text: string): Promise<void> {
+  const input = await waitForComposer(page);
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** The visitor's view of one message, by its text. */
+export const visitorMessage = (page: Page, text: string): Locator => widget(page, '[part=message]').filter({ hasText: text });
+
+/** Opens the standalone console with a token in the fragment. */
+export async function openConsole(page: Page, url: string, token: string, attrs: Record<string, string> = {}): Promise<void> {
+  await page.goto(`${url}/console#token=${token}`);
+  const admin = page.locator('kefu-admin');
+  await admin.waitFor({ state: 'attached', timeout: TIMEOUT });
+  for (const [k, v] of Object.entries(attrs)) await admin.evaluate((el, [name, value]) => el.setAttribute(name, value), [k, v]);
+  await console_(page, '.conn[data-status=live]').waitFor({ timeout: 40_000 });
+}
+
+export const conversationEntry = (page: Page, text: string): Locator => console_(page, 'button.conv').filter({ hasText: text });
+
+export const agentMessage = (page: Page, text: string): Locator => console_(page, '.messages .msg').filter({ hasText: text });
+
+export async function agentReplies(page: Page, text: string): Promise<void> {
+  const input = console_(page, 'form.composer textarea');
+  await input.fill(text);
+  await input.press('Enter');
+}

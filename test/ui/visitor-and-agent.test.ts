@@ -1,0 +1,178 @@
+// A visitor on /kefu/demo and an agent on /kefu/console, both real pages in
+// Chromium against a real sidecar (embedded store): the whole conversation.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
+import { launchBrowser, newContext, watchErrors } from './browser.js';
+import { buildOnce, PUBLIC_DIR } from './build-once.js';
+import {
+  agentMessage,
+  agentReplies,
+  conversationEntry,
+  openConsole,
+  openWidget,
+  TIMEOUT,
+  visitorMessage,
+  visitorSends,
+  waitForComposer,
+  widget,
+  console_,
+} from './chat-pages.js';
+
+const screenshots = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+let sidecar: TestSidecar;
+let browser: Browser;
+let visitorCtx: BrowserContext;
+let agentCtx: BrowserContext;
+let visitor: Page;
+let agent: Page;
+const errors: string[][] = [];
+
+beforeAll(async () => {
+  await buildOnce();
+  [sidecar, browser] = await Promise.all([startSidecar({ publicDir: PUBLIC_DIR }), launchBrowser()]);
+  visitorCtx = await newContext(browser);
+  agentCtx = await newContext(browser);
+  visitor = await visitorCtx.newPage();
+  agent = await agentCtx.newPage();
+  errors.push(watchErrors(visitor), watchErrors(agent));
+  await openConsole(agent, sidecar.url, await sidecar.agentToken(1, 'Alice'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await sidecar?.stop();
+});
+
+describe('visitor and agent', () => {
+  it('delivers a visitor message to the open console without a reload', async () => {
+    await openWidget(visitor, `${sidecar.url}/demo`);
+    await widget(visitor, '[part=status]').filter({ hasText: 'We are online' }).waitFor({ timeout: TIMEOUT });
+    await visitorSends(visitor, 'Hello, is anyone there?');
+    await visitorMessage(visitor, 'Hello, is anyone there?').locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
+    await conversationEntry(agent, 'Hello, is anyone there?').waitFor({ timeout: TIMEOUT });
+    expect(await conversationEntry(agent, 'Hello, is anyone there?').locator('.count').textContent()).toBe('1');
+  });
+
+  it('shows the visitor "read" once the agent opens the conversation, and the reply with the agent\'s name', async () => {
+    await conversationEntry(agent, 'Hello, is anyone there?').click();
+    await agentMessage(agent, 'Hello, is anyone there?').waitFor({ timeout: TIMEOUT });
+    await visitorMessage(visitor, 'Hello, is anyone there?').locator('.state[data-state=read]').waitFor({ timeout: TIMEOUT });
+    await agentReplies(agent, 'Hi! Alice here. How can I help?');
+    const reply = visitorMessage(visitor, 'Hi! Alice here. How can I help?');
+    await reply.waitFor({ timeout: TIMEOUT });
+    expect(await reply.locator('.who').textContent()).toBe('Alice');
+    expect(await reply.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    // The agent sees the reply as seen once the visitor's poll has taken it.
+    await agentMessage(agent, 'Hi! Alice here.').locator('.state[data-state=seen]').waitFor({ timeout: TIMEOUT });
+  });
+
+  it('shows typing both ways', async () => {
+    const input = await waitForComposer(visitor);
+    await input.pressSequentially('I am typ', { delay: 20 });
+    await console_(agent, '.typing').waitFor({ timeout: TIMEOUT });
+    await input.fill('');
+    await console_(agent, 'form.composer textarea').pressSequentially('One mo', { delay: 20 });
+    await widget(visitor, '[part=typing]').filter({ hasText: 'Alice is typing' }).waitFor({ timeout: TIMEOUT });
+    await console_(agent, 'form.composer textarea').fill('');
+  });
+
+  it('shows markup in a message as text, on both sides', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold?</b>';
+    await visitorSends(visitor, evil);
+    await agentMessage(agent, '<b>bold?</b>').waitFor({ timeout: TIMEOUT });
+    expect(await agentMessage(agent, '<b>bold?</b>').locator('.bubble').textContent()).toBe(evil);
+    expect(await visitorMessage(visitor, '<b>bold?</b>').locator('[part=bubble]').textContent()).toBe(evil);
+    expect(await visitorMessage(visitor, '<b>bold?</b>').locator('img, script, b').count()).toBe(0);
+    expect(await agentMessage(agent, '<b>bold?</b>').locator('img, script, b').count()).toBe(0);
+    expect(await visitor.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await agent.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('keeps the conversation across a reload, each message once and in order', async () => {
+    await visitor.reload();
+    // The stored token alone brings the panel back: no click needed for the badge.
+    await widget(visitor, '[part=launcher]').click();
+    await visitorMessage(visitor, 'Hi! Alice here.').waitFor({ timeout: TIMEOUT });
+    const texts = await widget(visitor, '.msg[data-mid] [part=bubble]').allTextContents();
+    expect(texts[0]).toBe('Hello, is anyone there?');
+    expect(texts[1]).toBe('Hi! Alice here. How can I help?');
+    expect(new Set(texts).size).toBe(texts.length);
+    const mids = await widget(visitor, '.msg[data-mid]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-mid'))));
+    expect(mids).toEqual([...mids].sort((a, b) => a - b));
+  });
+
+  it('keeps a second tab of the same visitor in step, through one connection', async () => {
+    const second = await visitorCtx.newPage();
+    errors.push(watchErrors(second));
+    const polls = new Map<Page, number>();
+    for (const p of [visitor, second]) p.on('request', (r) => r.url().includes('/api/visitor/poll') && polls.set(p, (polls.get(p) ?? 0) + 1));
+    await openWidget(second, `${sidecar.url}/demo`);
+    await visitorMessage(second, 'Hi! Alice here.').waitFor({ timeout: TIMEOUT });
+    await agentReplies(agent, 'Both tabs should see this');
+    await visitorMessage(second, 'Both tabs should see this').waitFor({ timeout: TIMEOUT });
+    await visitorMessage(visitor, 'Both tabs should see this').waitFor({ timeout: TIMEOUT });
+    // The first tab leads; the second never polls on its own.
+    expect(polls.get(second) ?? 0).toBe(0);
+    await visitorSends(second, 'Sent from the second tab');
+    await visitorMessage(visitor, 'Sent from the second tab').waitFor({ timeout: TIMEOUT });
+    // The leader leaves: the second tab takes over the connection.
+    await visitor.close();
+    await agentReplies(agent, 'Still there?');
+    await visitorMessage(second, 'Still there?').waitFor({ timeout: 20_000 });
+    expect(polls.get(second) ?? 0).toBeGreaterThan(0);
+    visitor = second;
+  });
+
+  it('sends by keyboard alone, and Esc closes the panel and returns focus to the launcher', async () => {
+    await visitor.reload();
+    await visitor.locator('body').click({ position: { x: 5, y: 5 } });
+    // Tab from the page into the launcher, then Enter opens it.
+    for (let i = 0; i < 20; i++) {
+      await visitor.keyboard.press('Tab');
+      const onLauncher = await visitor.evaluate(() => document.activeElement?.tagName === 'KEFU-CHAT' && document.activeElement.shadowRoot?.activeElement?.getAttribute('part') === 'launcher');
+      if (onLauncher) break;
+    }
+    await visitor.keyboard.press('Enter');
+    await waitForComposer(visitor);
+    await visitor.waitForFunction(() => {
+      const chat = document.querySelector('kefu-chat');
+      const panel = chat?.shadowRoot?.querySelector('kefu-chat-panel');
+      return panel?.shadowRoot?.activeElement?.getAttribute('part') === 'input';
+    }, undefined, { timeout: TIMEOUT });
+    await visitor.keyboard.type('Typed without a mouse');
+    await visitor.keyboard.press('Shift+Enter');
+    await visitor.keyboard.type('second line');
+    await visitor.keyboard.press('Enter');
+    await agentMessage(agent, 'Typed without a mouse').waitFor({ timeout: TIMEOUT });
+    expect(await agentMessage(agent, 'Typed without a mouse').locator('.bubble').textContent()).toBe('Typed without a mouse\nsecond line');
+    await visitor.keyboard.press('Escape');
+    await widget(visitor, '[part=panel]').waitFor({ state: 'hidden', timeout: TIMEOUT });
+    expect(
+      await visitor.evaluate(() => document.querySelector('kefu-chat')?.shadowRoot?.activeElement?.getAttribute('part')),
+    ).toBe('launcher');
+  });
+
+  it('announces a reply in the live region, counts it on the badge while closed, and flashes the title in a hidden tab', async () => {
+    await agentReplies(agent, 'A reply while the panel is closed');
+    await widget(visitor, '[part=badge]').filter({ hasText: '1' }).waitFor({ timeout: TIMEOUT });
+    await widget(visitor, '[part=launcher]').click();
+    await widget(visitor, '[aria-live=polite]').filter({ hasText: 'A reply while the panel is closed' }).waitFor({ timeout: TIMEOUT });
+    await widget(visitor, '[part=badge]').waitFor({ state: 'hidden', timeout: TIMEOUT });
+  });
+
+  it('takes screenshots of the widget and the console', async () => {
+    mkdirSync(screenshots, { recursive: true });
+    await visitor.setViewportSize({ width: 900, height: 760 });
+    await visitorMessage(visitor, 'A reply while the panel is closed').waitFor({ timeout: TIMEOUT });
+    await visitor.screenshot({ path: resolve(screenshots, 'widget.png'), animations: 'disabled' });
+    await agent.screenshot({ path: resolve(screenshots, 'console.png'), animations: 'disabled' });
+  });
+
+  it('raised no errors in either page', () => {
+    expect(errors.flat()).toEqual([]);
+  });
+});
