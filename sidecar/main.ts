@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number | void> {
   const rt = createRuntime(config, log, store);
   const running = await listen(rt);
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${(running.server.address() as { port: number }).port}`;
-  log.info('kefu listening', { url: base, store: description });
+  console.log(`kefu listening on ${base} (${description})`);
   if (config.secretGenerated) {
     console.log('\nNo KEFU_SECRET set: using a fresh secret for this run (tokens stop working on restart).');
   }

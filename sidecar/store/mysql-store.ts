@@ -167,7 +167,12 @@ export class MysqlStore extends SqlStore implements Store {
     for (const [name, type] of add) {
       if (have.has(name)) continue;
       this.log.info('adding column to adopted table', { table: this.t.msg, column: name });
-      await this.driver.run(`ALTER TABLE \`${this.t.msg}\` ADD COLUMN \`${name}\` ${type}`);
+      try {
+        await this.driver.run(`ALTER TABLE \`${this.t.msg}\` ADD COLUMN \`${name}\` ${type}`);
+      } catch (err) {
+        // Added by another process migrating at the same moment.
+        if ((err as { code?: string }).code !== 'ER_DUP_FIELDNAME') throw err;
+      }
       if (name === 'created_at') {
         await this.driver.run(`ALTER TABLE \`${this.t.msg}\` ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP(3)`);
       }
@@ -181,7 +186,12 @@ export class MysqlStore extends SqlStore implements Store {
     for (const [name, def] of Object.entries(wanted)) {
       if (have.has(name)) continue;
       const unique = def.startsWith('UNIQUE ');
-      await this.driver.run(`ALTER TABLE \`${table}\` ADD ${unique ? 'UNIQUE ' : ''}INDEX \`${name}\` ${def.replace(/^UNIQUE /, '')}`);
+      try {
+        await this.driver.run(`ALTER TABLE \`${table}\` ADD ${unique ? 'UNIQUE ' : ''}INDEX \`${name}\` ${def.replace(/^UNIQUE /, '')}`);
+      } catch (err) {
+        // Another process starting at the same moment added it first (two sidecars behind one address).
+        if ((err as { code?: string }).code !== 'ER_DUP_KEYNAME') throw err;
+      }
     }
   }
 

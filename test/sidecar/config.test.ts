@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDbHost, parseWpConfig } from '../../sidecar/wp-config.js';
+import { flagsToEnv, loadConfig } from '../../sidecar/config.js';
+
+// Shaped like the wp-config.php WordPress writes, with the usual comments and quirks.
+const WP_CONFIG = `<?php
+/**
+ * The base configuration for WordPress
+ * define( 'DB_NAME', 'commented_out' );
+ */
+
+// ** Database settings - You can get this info from your web host ** //
+/** The name of the database for WordPress */
+define( 'DB_NAME', 'shop_wp' );
+
+/** Database username */
+define( 'DB_USER', "shop" );
+
+/** Database password */
+define( 'DB_PASSWORD', 'p@ss\\'w;rd#1' );
+
+/** Database hostname */
+define( 'DB_HOST', 'db.internal:3307' );
+# define( 'DB_HOST', 'old-host' );
+
+/** Database charset to use in creating database tables. */
+define( 'DB_CHARSET', 'utf8mb4' );
+define( 'DB_COLLATE', '' );
+
+define('AUTH_KEY',         'a;b/*c*/d');
+define( 'KEFU_SECRET', 'shared-secret-from-wp-config-0123456789' );
+
+$table_prefix = 'shop_';
+
+define( 'WP_DEBUG', false );
+if ( ! defined( 'ABSPATH' ) ) {
+	define( 'ABSPATH', __DIR__ . '/' );
+}
+require_once ABSPATH . 'wp-settings.php';
+`;
+
+describe('wp-config.php reading', () => {
+  it('reads database settings, table prefix and KEFU_SECRET without running PHP', () => {
+    expect(parseWpConfig(WP_CONFIG)).toEqual({
+      dbName: 'shop_wp',
+      dbUser: 'shop',
+      dbPassword: "p@ss'w;rd#1",
+      dbHost: 'db.internal:3307',
+      dbCharset: 'utf8mb4',
+      tablePrefix: 'shop_',
+      kefuSecret: 'shared-secret-from-wp-config-0123456789',
+    });
+  });
+
+  it.each([
+    ['localhost', { host: 'localhost' }],
+    ['127.0.0.1:3307', { host: '127.0.0.1', port: 3307 }],
+    ['localhost:/var/run/mysqld/mysqld.sock', { socketPath: '/var/run/mysqld/mysqld.sock' }],
+    [':/tmp/mysql.sock', { socketPath: '/tmp/mysql.sock' }],
+    ['[::1]:3306', { host: '::1', port: 3306 }],
+    ['p:db.example', { host: 'db.example' }],
+  ])('understands DB_HOST %s', (value, expected) => {
+    expect(parseDbHost(value)).toEqual(expected);
+  });
+
+  it('configures MySQL, prefix, table and secret from the file alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-wp-'));
+    const file = join(dir, 'wp-config.php');
+    writeFileSync(file, WP_CONFIG);
+    const c = await loadConfig({ KEFU_WP_CONFIG: file });
+    expect(c.mysql).toMatchObject({ host: 'db.internal', port: 3307, user: 'shop', password: "p@ss'w;rd#1", database: 'shop_wp', charset: 'utf8mb4' });
+    expect(c.tablePrefix).toBe('shop_');
+    expect(c.msgTable).toBe('shop_kefu_msg');
+    expect(c.secret).toBe('shared-secret-from-wp-config-0123456789');
+    expect(c.secretGenerated).toBe(false);
+  });
+});
+
+describe('configuration', () => {
+  it('has the documented defaults', async () => {
+    const c = await loadConfig({});
+    expect(c).toMatchObject({ mysql: null, host: '127.0.0.1', port: 8790, tablePrefix: '', msgTable: 'kefu_msg', tailIntervalMs: 250, production: false, secretGenerated: true });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('takes every variable as a command-line flag too', async () => {
+    const env = flagsToEnv(['--database-url', 'mysql://u:p%40ss@db:3306/site', '--port=9000', '--msg-table', 'msg', '--secret', 's'.repeat(20)]);
+    expect(env).toEqual({ KEFU_DATABASE_URL: 'mysql://u:p%40ss@db:3306/site', KEFU_PORT: '9000', KEFU_MSG_TABLE: 'msg', KEFU_SECRET: 's'.repeat(20) });
+    const c = await loadConfig(env);
+    expect(c.mysql).toMatchObject({ host: 'db', port: 3306, user: 'u', password: 'p@ss', database: 'site' });
+    expect(c.msgTable).toBe('msg');
+    expect(c.port).toBe(9000);
+  });
+
+  it('refuses to run in production without a secret, and rejects bad values clearly', async () => {
+    await expect(loadConfig({ NODE_ENV: 'production' })).rejects.toThrow(/KEFU_SECRET is required/);
+    await expect(loadConfig({ KEFU_PORT: 'eighty' })).rejects.toThrow('KEFU_PORT must be a whole number from 0 to 65535');
+    await expect(loadConfig({ KEFU_MSG_TABLE: 'msg; DROP TABLE x' })).rejects.toThrow(/KEFU_MSG_TABLE/);
+    await expect(loadConfig({ KEFU_ALLOWED_ORIGINS: 'not a url' })).rejects.toThrow(/KEFU_ALLOWED_ORIGINS/);
+    await expect(loadConfig({ KEFU_DATABASE_URL: 'postgres://x' })).rejects.toThrow(/mysql:\/\//);
+  });
+});
