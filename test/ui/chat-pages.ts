@@ -8,10 +8,12 @@ export const TIMEOUT = 10_000;
 export const widget = (page: Page, css: string): Locator => shadow(page, 'kefu-chat', css);
 export const console_ = (page: Page, css: string): Locator => shadow(page, 'kefu-admin', css);
 
-/** Opens a page with the widget and then the chat panel (a click on the launcher). */
-export async function openWidget(page: Page, url: string, setup?: (el: HTMLElement) => void): Promise<void> {
+/** Opens a page with the widget, sets attributes on it, then opens the panel (a click on the launcher). */
+export async function openWidget(page: Page, url: string, attrs: Record<string, string> = {}): Promise<void> {
   await page.goto(url);
-  if (setup) await page.locator('kefu-chat').evaluate(setup);
+  await page.locator('kefu-chat').evaluate((el, a) => {
+    for (const [name, value] of Object.entries(a)) el.setAttribute(name, value);
+  }, attrs);
   await widget(page, '[part=launcher]').click();
   await widget(page, '[part=panel]').waitFor({ timeout: TIMEOUT });
 }

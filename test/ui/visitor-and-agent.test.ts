@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
 import { launchBrowser, newContext, watchErrors } from './browser.js';
-import { buildOnce, PUBLIC_DIR } from './build-once.js';
+import { PUBLIC_DIR } from './public-dir.js';
 import {
   agentMessage,
   agentReplies,
@@ -32,7 +32,6 @@ let agent: Page;
 const errors: string[][] = [];
 
 beforeAll(async () => {
-  await buildOnce();
   [sidecar, browser] = await Promise.all([startSidecar({ publicDir: PUBLIC_DIR }), launchBrowser()]);
   visitorCtx = await newContext(browser);
   agentCtx = await newContext(browser);

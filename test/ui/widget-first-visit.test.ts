@@ -1,0 +1,120 @@
+// What a stranger's page pays for the widget, the leave-a-message form when
+// nobody is online, the Chinese interface and the phone layout. This sidecar
+// never sees an agent come online.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
+import { AgentClient } from './agent-api.js';
+import { launchBrowser, newContext, watchErrors } from './browser.js';
+import { PUBLIC_DIR } from './public-dir.js';
+import { openWidget, TIMEOUT, visitorMessage, widget } from './chat-pages.js';
+
+let sidecar: TestSidecar;
+let browser: Browser;
+let agent: AgentClient;
+
+beforeAll(async () => {
+  [sidecar, browser] = await Promise.all([startSidecar({ publicDir: PUBLIC_DIR }), launchBrowser()]);
+  // An agent that reads but never announces presence: agentsOnline stays 0.
+  agent = new AgentClient(sidecar.url, await sidecar.agentToken(9, 'Reader'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await sidecar?.stop();
+});
+
+const storageKeys = (page: Page) => page.evaluate(() => Object.keys(localStorage));
+
+describe('first visit', () => {
+  it('loads only the launcher, stores nothing and calls no API until the first click', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const errors = watchErrors(page);
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(new URL(r.url()).pathname));
+    await page.goto(`${sidecar.url}/demo`);
+    await widget(page, '[part=launcher]').waitFor({ timeout: TIMEOUT });
+    await page.waitForLoadState('networkidle', { timeout: TIMEOUT });
+    expect(urls.filter((u) => u.endsWith('.js'))).toEqual(['/kefu/widget.js']);
+    expect(urls.filter((u) => u.includes('/api/'))).toEqual([]);
+    expect(await storageKeys(page)).toEqual([]);
+    expect(await widget(page, '[part=launcher]').getAttribute('aria-label')).toBe('Open chat');
+
+    await widget(page, '[part=launcher]').click();
+    await widget(page, '[part=panel]').waitFor({ timeout: TIMEOUT });
+    await vi.waitFor(() => expect(urls).toContain('/kefu/api/visitor/session'), { timeout: TIMEOUT });
+    expect(urls.some((u) => /^\/kefu\/kefu-chat-panel-[A-Za-z0-9_-]+\.js$/.test(u))).toBe(true);
+    expect(await widget(page, '[part=launcher]').getAttribute('aria-expanded')).toBe('true');
+    await vi.waitFor(async () => expect((await storageKeys(page)).some((k) => k.endsWith('.token'))).toBe(true), { timeout: TIMEOUT });
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe('nobody online', () => {
+  it('offers a leave-a-message form, and the message with name and email reaches the agents', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const errors = watchErrors(page);
+    await openWidget(page, `${sidecar.url}/demo`);
+    const form = widget(page, 'form.offline');
+    await form.waitFor({ timeout: TIMEOUT });
+    expect(await widget(page, '[part=status]').textContent()).toContain('We are away');
+    await form.locator('textarea[name=message]').fill('Please call me back about my order');
+    await form.locator('input[name=name]').fill('Wang Fang');
+    await form.locator('input[name=email]').fill('fang@example.com');
+    await form.locator('button[type=submit]').click();
+    await visitorMessage(page, 'Please call me back about my order').locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
+    await widget(page, '.note').filter({ hasText: 'we will reply here' }).waitFor({ timeout: TIMEOUT });
+    await vi.waitFor(
+      async () => {
+        const c = (await agent.conversations()).find((x) => x.lastMessage?.content === 'Please call me back about my order');
+        expect(c).toMatchObject({ name: 'Wang Fang', email: 'fang@example.com' });
+      },
+      { timeout: TIMEOUT },
+    );
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe('languages', () => {
+  it('speaks Simplified Chinese to a Chinese browser', async () => {
+    const ctx = await newContext(browser, { locale: 'zh-CN' });
+    const page = await ctx.newPage();
+    await page.goto(`${sidecar.url}/demo`);
+    expect(await widget(page, '[part=launcher]').getAttribute('aria-label')).toBe('打开对话');
+    await widget(page, '[part=launcher]').click();
+    await widget(page, '[part=heading]').filter({ hasText: '在线客服' }).waitFor({ timeout: TIMEOUT });
+    await widget(page, 'form.offline h3').filter({ hasText: '客服暂时不在线' }).waitFor({ timeout: TIMEOUT });
+    expect(await widget(page, '[part=close]').getAttribute('aria-label')).toBe('关闭对话');
+    expect(await widget(page, 'form.offline button[type=submit]').textContent()).toBe('提交留言');
+    await ctx.close();
+  });
+
+  it('follows the lang attribute over the browser language', async () => {
+    const ctx = await newContext(browser, { locale: 'en-US' });
+    const page = await ctx.newPage();
+    await openWidget(page, `${sidecar.url}/demo`, { lang: 'zh-CN', title: '售后服务' });
+    await widget(page, '[part=heading]').filter({ hasText: '售后服务' }).waitFor({ timeout: TIMEOUT });
+    expect(await widget(page, '[part=launcher]').getAttribute('aria-label')).toBe('关闭对话');
+    await ctx.close();
+  });
+});
+
+describe('phones', () => {
+  it('fills a narrow screen and keeps inputs at 16 px so focusing does not zoom', async () => {
+    const ctx = await newContext(browser, { viewport: { width: 375, height: 667 } });
+    const page = await ctx.newPage();
+    // No opening animation: the box is measured where it ends up.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await openWidget(page, `${sidecar.url}/demo`);
+    const box = await widget(page, '[part=panel]').boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: 375, height: 667 });
+    const input = widget(page, 'form.offline textarea');
+    await input.waitFor({ timeout: TIMEOUT });
+    expect(await input.evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
+    await ctx.close();
+  });
+});
