@@ -66,14 +66,13 @@ class Kefu_Token {
 		if ( is_wp_error( $minted ) ) {
 			return $minted;
 		}
-		$response = new WP_REST_Response(
+		// Only logged-in users get here, and WordPress sends no-cache headers for them.
+		return new WP_REST_Response(
 			array(
 				'token'     => $minted['token'],
 				'expiresAt' => gmdate( 'Y-m-d\TH:i:s\Z', $minted['expires'] ),
 			)
 		);
-		$response->header( 'Cache-Control', 'no-store, private' );
-		return $response;
 	}
 
 	/**
