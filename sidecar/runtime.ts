@@ -26,6 +26,8 @@ export interface Runtime {
   tokens: Tokens;
   visitorSendLimiter: RateLimiter;
   ipSendLimiter: RateLimiter;
+  /** Typing notices and session resumes: cheap, but each writes an event row. */
+  signalLimiter: RateLimiter;
   /** Aborted when the process begins to shut down: waits answer, streams say `reconnect`. */
   shutdown: AbortSignal;
   start(): Promise<void>;
@@ -49,6 +51,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
     tokens: new Tokens(config.secret),
     visitorSendLimiter: new RateLimiter(config.visitorSendBurst, config.visitorSendPerSecond),
     ipSendLimiter: new RateLimiter(Math.max(config.visitorSendBurst, Math.ceil(config.ipSendPerMinute / 4)), config.ipSendPerMinute / 60),
+    signalLimiter: new RateLimiter(20, 4),
     shutdown: shutdownController.signal,
     async start() {
       await store.migrate();

@@ -35,3 +35,25 @@ export function clientGone(ctx: Context): AbortSignal {
   res.once('close', onClose);
   return ac.signal;
 }
+
+/**
+ * Aborts when the client goes away or the server shuts down. Hand-made rather
+ * than AbortSignal.any, which on Node 20 keeps every dependent signal of a
+ * long-lived source alive (nodejs/node#48951): thousands of polls would leak.
+ */
+export function requestSignal(ctx: Context, shutdown: AbortSignal): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  const res = ctx.res;
+  const onClose = () => { if (!res.writableFinished) ac.abort(); };
+  const onShutdown = () => ac.abort();
+  res.once('close', onClose);
+  shutdown.addEventListener('abort', onShutdown, { once: true });
+  if (shutdown.aborted) ac.abort();
+  return {
+    signal: ac.signal,
+    dispose() {
+      res.off('close', onClose);
+      shutdown.removeEventListener('abort', onShutdown);
+    },
+  };
+}

@@ -6,6 +6,7 @@ import { requireAgent, type AgentState } from '../http/authenticate.js';
 import { bodyMid, conversationParam, jsonBody, queryInt, requiredBoolean } from '../http/request-input.js';
 import { VISITOR_ONLINE_WINDOW_MS } from '../core/presence.js';
 import type { Runtime } from '../runtime.js';
+import { limitSignals } from './visitor-api.js';
 import { TICKET_LIFE_S } from '../auth/tokens.js';
 
 export function agentApiRoutes(router: Router, rt: Runtime): void {
@@ -54,6 +55,7 @@ export function agentApiRoutes(router: Router, rt: Runtime): void {
     const body = jsonBody(ctx);
     if (typeof body.visitorId !== 'string') throw new KefuError('bad_request', 'visitorId must be a string');
     const visitorId = conversationParam(body.visitorId);
+    limitSignals(rt, (ctx.state as AgentState).agent.id);
     await rt.chat.agentTyping((ctx.state as AgentState).agent, visitorId, requiredBoolean(body, 'typing'));
     ctx.status = 204;
   });

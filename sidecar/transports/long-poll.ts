@@ -3,7 +3,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { requireAgent, requireVisitor, type AgentState, type VisitorState } from '../http/authenticate.js';
-import { clientGone, type HeldConnections } from '../http/held-connections.js';
+import { requestSignal, type HeldConnections } from '../http/held-connections.js';
 import { queryCursor, queryWaitMs } from '../http/request-input.js';
 import type { Scope } from '../core/message.js';
 import type { Cursor } from '../core/cursor.js';
@@ -17,9 +17,9 @@ export function longPollRoutes(router: Router, rt: Runtime, held: HeldConnection
     // Only a cursor the client sent says what it has received.
     if (before && given) await before(cursor);
     const release = waitMs > 0 ? held.hold(ctx.ip) : () => {};
+    const { signal, dispose } = requestSignal(ctx, rt.shutdown);
     try {
       const known = rt.presence.agentsOnline;
-      const signal = AbortSignal.any([clientGone(ctx), rt.shutdown]);
       const batch = await rt.delivery.waitFor(scope, cursor, waitMs, signal, known);
       ctx.set('Cache-Control', 'no-store');
       ctx.body = {
@@ -29,6 +29,7 @@ export function longPollRoutes(router: Router, rt: Runtime, held: HeldConnection
         events: batch.events,
       };
     } finally {
+      dispose();
       release();
     }
   }

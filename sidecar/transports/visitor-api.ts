@@ -7,6 +7,12 @@ import { jsonBody, optionalString, queryInt, requiredBoolean } from '../http/req
 import type { Runtime } from '../runtime.js';
 import { TICKET_LIFE_S } from '../auth/tokens.js';
 
+/** Typing notices and session resumes, per sender. */
+export function limitSignals(rt: Runtime, key: string): void {
+  const wait = rt.signalLimiter.take(key);
+  if (wait > 0) throw new KefuError('rate_limited', 'too many requests; wait a moment', wait);
+}
+
 /** Applies the per-visitor and per-IP send limits; 429 with Retry-After when over. */
 export function limitSending(rt: Runtime, ctx: Context, visitorId: string): void {
   const wait = Math.max(rt.visitorSendLimiter.take(visitorId), rt.ipSendLimiter.take(ctx.ip));
@@ -29,6 +35,7 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       const who = await rt.tokens.identify(ctx.get('Authorization'));
       if (who.kind !== 'visitor') throw new KefuError('forbidden', 'this route is for visitors');
       visitorId = who.visitorId;
+      limitSignals(rt, visitorId);
     }
     if (visitorId === null) {
       // New visitors per address: generous (offices share one address), but bounded.
@@ -65,6 +72,7 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
   router.post('/api/visitor/typing', auth, async (ctx) => {
     const { visitorId } = ctx.state as VisitorState;
     const typing = requiredBoolean(jsonBody(ctx), 'typing');
+    limitSignals(rt, visitorId);
     await rt.chat.visitorTyping(visitorId, typing);
     ctx.status = 204;
   });
