@@ -1,7 +1,7 @@
 // A throw-away WordPress for the plugin's end-to-end test: Debian's
 // `wordpress` package copied into a temporary folder, its own MariaDB
 // database, PHP's built-in server, and the Kefu sidecar reading the site's
-// wp-config.php. See shared WORDPRESS-RIG notes in docs/wordpress.md.
+// wp-config.php. How it works and why: docs/wordpress.md, 'The end-to-end test'.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, statSync, readdirSync } from 'node:fs';
