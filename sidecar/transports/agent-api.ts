@@ -6,7 +6,7 @@ import { requireAgent, type AgentState } from '../http/authenticate.js';
 import { bodyMid, conversationParam, jsonBody, queryInt, requiredBoolean } from '../http/request-input.js';
 import { VISITOR_ONLINE_WINDOW_MS } from '../core/presence.js';
 import type { Runtime } from '../runtime.js';
-import { limitSignals } from './visitor-api.js';
+import { limitSignals } from '../http/limits.js';
 import { TICKET_LIFE_S } from '../auth/tokens.js';
 
 export function agentApiRoutes(router: Router, rt: Runtime): void {

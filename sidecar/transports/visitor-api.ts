@@ -1,23 +1,11 @@
 // The visitor's plain JSON routes: session, send, history, typing, stream ticket.
 import type { Router } from '@koa/router';
-import type { Context } from 'koa';
 import { KefuError } from '../core/kefu-error.js';
 import { requireVisitor, type VisitorState } from '../http/authenticate.js';
 import { jsonBody, optionalString, queryInt, requiredBoolean } from '../http/request-input.js';
 import type { Runtime } from '../runtime.js';
+import { limitSending, limitSignals } from '../http/limits.js';
 import { TICKET_LIFE_S } from '../auth/tokens.js';
-
-/** Typing notices and session resumes, per sender. */
-export function limitSignals(rt: Runtime, key: string): void {
-  const wait = rt.signalLimiter.take(key);
-  if (wait > 0) throw new KefuError('rate_limited', 'too many requests; wait a moment', wait);
-}
-
-/** Applies the per-visitor and per-IP send limits; 429 with Retry-After when over. */
-export function limitSending(rt: Runtime, ctx: Context, visitorId: string): void {
-  const wait = Math.max(rt.visitorSendLimiter.take(visitorId), rt.ipSendLimiter.take(ctx.ip));
-  if (wait > 0) throw new KefuError('rate_limited', 'sending too fast; wait a moment', wait);
-}
 
 export function visitorApiRoutes(router: Router, rt: Runtime): void {
   const auth = requireVisitor(rt.tokens);
