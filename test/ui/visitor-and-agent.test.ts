@@ -35,6 +35,21 @@ beforeAll(async () => {
   [sidecar, browser] = await Promise.all([startSidecar({ publicDir: PUBLIC_DIR }), launchBrowser()]);
   visitorCtx = await newContext(browser);
   agentCtx = await newContext(browser);
+  await agentCtx.grantPermissions(['notifications']);
+  // Records desktop notifications the console raises (headless Chromium shows none).
+  await agentCtx.addInitScript(() => {
+    const shown: { title: string; body?: string }[] = [];
+    (window as unknown as { __notifications: typeof shown }).__notifications = shown;
+    const Real = window.Notification;
+    class Recorded extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push({ title, body: options?.body });
+      }
+    }
+    Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
+    window.Notification = Recorded as typeof Notification;
+  });
   visitor = await visitorCtx.newPage();
   agent = await agentCtx.newPage();
   errors.push(watchErrors(visitor), watchErrors(agent));
@@ -54,12 +69,17 @@ describe('visitor and agent', () => {
     await visitorMessage(visitor, 'Hello, is anyone there?').locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
     await conversationEntry(agent, 'Hello, is anyone there?').waitFor({ timeout: TIMEOUT });
     expect(await conversationEntry(agent, 'Hello, is anyone there?').locator('.count').textContent()).toBe('1');
+    // Attention: the count in the title and a desktop notification.
+    await agent.waitForFunction(() => document.title === '(1) Kefu console', undefined, { timeout: TIMEOUT });
+    const notes = await agent.evaluate(() => (window as unknown as { __notifications: unknown[] }).__notifications);
+    expect(notes).toContainEqual({ title: expect.stringContaining('New message from Visitor'), body: 'Hello, is anyone there?' });
   });
 
   it('shows the visitor "read" once the agent opens the conversation, and the reply with the agent\'s name', async () => {
     await conversationEntry(agent, 'Hello, is anyone there?').click();
     await agentMessage(agent, 'Hello, is anyone there?').waitFor({ timeout: TIMEOUT });
     await visitorMessage(visitor, 'Hello, is anyone there?').locator('.state[data-state=read]').waitFor({ timeout: TIMEOUT });
+    await agent.waitForFunction(() => document.title === 'Kefu console', undefined, { timeout: TIMEOUT });
     await agentReplies(agent, 'Hi! Alice here. How can I help?');
     const reply = visitorMessage(visitor, 'Hi! Alice here. How can I help?');
     await reply.waitFor({ timeout: TIMEOUT });
@@ -155,18 +175,32 @@ describe('visitor and agent', () => {
     ).toBe('launcher');
   });
 
-  it('announces a reply in the live region, counts it on the badge while closed, and flashes the title in a hidden tab', async () => {
+  it('counts a reply on the launcher badge while closed and announces it in the live region', async () => {
     await agentReplies(agent, 'A reply while the panel is closed');
     await widget(visitor, '[part=badge]').filter({ hasText: '1' }).waitFor({ timeout: TIMEOUT });
     await widget(visitor, '[part=launcher]').click();
-    await widget(visitor, '[aria-live=polite]').filter({ hasText: 'A reply while the panel is closed' }).waitFor({ timeout: TIMEOUT });
+    await widget(visitor, '[aria-live=polite]').filter({ hasText: 'Alice: A reply while the panel is closed' }).waitFor({ timeout: TIMEOUT });
     await widget(visitor, '[part=badge]').waitFor({ state: 'hidden', timeout: TIMEOUT });
+  });
+
+  it('flashes the page title while the tab is hidden, until the visitor comes back', async () => {
+    const setHidden = (hidden: boolean) =>
+      visitor.evaluate((h) => {
+        Object.defineProperty(document, 'hidden', { value: h, configurable: true });
+        Object.defineProperty(document, 'visibilityState', { value: h ? 'hidden' : 'visible', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    await agentReplies(agent, 'Are you still on the page?');
+    await visitor.waitForFunction(() => /New message/.test(document.title), undefined, { timeout: TIMEOUT });
+    await setHidden(false);
+    await visitor.waitForFunction(() => document.title === 'Kefu demo', undefined, { timeout: TIMEOUT });
   });
 
   it('takes screenshots of the widget and the console', async () => {
     mkdirSync(screenshots, { recursive: true });
     await visitor.setViewportSize({ width: 900, height: 760 });
-    await visitorMessage(visitor, 'A reply while the panel is closed').waitFor({ timeout: TIMEOUT });
+    await visitorMessage(visitor, 'Are you still on the page?').waitFor({ timeout: TIMEOUT });
     await visitor.screenshot({ path: resolve(screenshots, 'widget.png'), animations: 'disabled' });
     await agent.screenshot({ path: resolve(screenshots, 'console.png'), animations: 'disabled' });
   });

@@ -118,3 +118,34 @@ describe('phones', () => {
     await ctx.close();
   });
 });
+
+describe('history', () => {
+  it('pages older messages in when the visitor scrolls up, each once and in order', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await openWidget(page, `${sidecar.url}/demo`);
+    const form = widget(page, 'form.offline');
+    await form.locator('textarea[name=message]').fill('first words');
+    await form.locator('button[type=submit]').click();
+    await visitorMessage(page, 'first words').locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
+    const visitorId = (await agent.conversations()).find((c) => c.lastMessage?.content === 'first words')!.visitorId;
+    // Rows written by other software (the site's own PHP) as the team.
+    for (let i = 1; i <= 45; i++) {
+      await sidecar.rt.store.insertMessage({ from: 'admin', to: visitorId, content: `team line ${i}`, clientId: null, fromName: null });
+    }
+    await page.reload();
+    await widget(page, '[part=launcher]').click();
+    await visitorMessage(page, 'team line 45').waitFor({ timeout: TIMEOUT });
+    const bubbles = widget(page, '.msg[data-mid] [part=bubble]');
+    expect(await bubbles.count()).toBe(30);
+    expect(await visitorMessage(page, 'team line 45').locator('.who').count()).toBe(0);
+    expect(await widget(page, '.msg[data-mid] .who').first().textContent()).toBe('Team');
+    await widget(page, '[part=messages]').evaluate((el) => (el.scrollTop = 0));
+    await vi.waitFor(async () => expect(await bubbles.count()).toBe(46), { timeout: TIMEOUT });
+    const texts = await bubbles.allTextContents();
+    expect(texts).toEqual(['first words', ...Array.from({ length: 45 }, (_, i) => `team line ${i + 1}`)]);
+    // The whole history is there: the greeting opens it.
+    await widget(page, '.greeting').waitFor({ timeout: TIMEOUT });
+    await ctx.close();
+  });
+});
