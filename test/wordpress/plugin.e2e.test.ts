@@ -43,6 +43,12 @@ async function seeCount(locator: Locator, count: number, timeout = 10_000): Prom
   await vi.waitFor(async () => expect(await locator.count()).toBe(count), retry(timeout));
 }
 
+/** With KEFU_SCREENSHOTS=<dir>, saves what the page shows at this step. */
+async function snapshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.KEFU_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `wordpress-${name}.png`), fullPage: name.startsWith('settings') });
+}
+
 /** The src of a script WordPress printed for a handle, entities decoded. */
 function scriptSrc(body: string, handle: string): string | undefined {
   const tag = new RegExp(`<script\\b[^>]*\\bid=['"]${handle}-js['"][^>]*>`).exec(body)?.[0];
@@ -179,6 +185,7 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
       await page.fill('#kefu-exclude-paths', '/sample-page/\n/shop/*');
     });
     await seeText(admin.locator('#setting-error-settings_updated'), 'Settings saved.');
+    await snapshot(admin, 'settings');
     await seeAttr(admin.locator('#kefu-status-text'), 'data-ok', '1');
     await seeText(admin.locator('#kefu-status-text'), 'Reachable');
 
@@ -260,6 +267,8 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     await liveChat.locator('kefu-admin form.composer textarea').fill(answer);
     await liveChat.locator('kefu-admin form.composer button.send').click();
     await visitor.locator('kefu-chat [part="message"]', { hasText: answer }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await snapshot(liveChat, 'live-chat');
+    await snapshot(visitor, 'visitor');
     await visitor.close();
   });
 

@@ -93,7 +93,7 @@ class Kefu_Admin {
 			'token-url' => rest_url( 'kefu/v1/agent-token' ),
 			'nonce'     => wp_create_nonce( 'wp_rest' ),
 			'server'    => Kefu::server_base(),
-			'lang'      => Kefu::component_language( get_user_locale() ),
+			'lang'      => Kefu::language_for_locale( get_user_locale() ),
 		);
 		echo Kefu_Embed::element( 'kefu-admin', $attrs ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in element().
 		echo '<noscript><p>' . esc_html__( 'Live Chat needs JavaScript.', 'kefu' ) . '</p></noscript>';

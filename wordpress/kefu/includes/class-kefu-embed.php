@@ -112,7 +112,7 @@ class Kefu_Embed {
 			'position' => $settings['position'],
 			'title'    => $settings['title'],
 			'greeting' => $settings['greeting'],
-			'lang'     => Kefu::component_language(),
+			'lang'     => Kefu::widget_language(),
 			'prechat'  => (bool) $settings['prechat'],
 		);
 

@@ -202,19 +202,23 @@ class Kefu {
 	}
 
 	/**
-	 * The language passed to the components: the owner's choice, or the
-	 * site's (or given) locale mapped to one the components speak.
+	 * The widget's language: the owner's choice, or the site's.
 	 *
-	 * @param string|null $locale Locale to map when the setting is 'auto'.
-	 * @return string
+	 * @return string 'en' or 'zh-CN'.
 	 */
-	public static function component_language( $locale = null ) {
+	public static function widget_language() {
 		$language = self::get( 'language' );
-		if ( 'auto' !== $language ) {
-			return $language;
-		}
-		$locale = $locale ? $locale : determine_locale();
-		return 0 === strpos( $locale, 'zh' ) ? 'zh-CN' : 'en';
+		return 'auto' === $language ? self::language_for_locale( determine_locale() ) : $language;
+	}
+
+	/**
+	 * Maps a WordPress locale to a language the components speak.
+	 *
+	 * @param string $locale Locale, e.g. 'zh_CN'.
+	 * @return string 'en' or 'zh-CN'.
+	 */
+	public static function language_for_locale( $locale ) {
+		return 0 === strpos( (string) $locale, 'zh' ) ? 'zh-CN' : 'en';
 	}
 
 	/**
