@@ -4,7 +4,7 @@ import { VisitorStorage } from './visitor-storage.js';
 import type { KefuChatPanel } from './kefu-chat-panel.js';
 
 /** The attributes the panel mirrors as properties. */
-const PANEL_ATTRIBUTES = ['server', 'accent', 'position', 'title', 'greeting', 'lang', 'transport', 'prechat', 'name', 'email'] as const;
+const PANEL_ATTRIBUTES = ['server', 'accent', 'position', 'heading', 'title', 'greeting', 'lang', 'transport', 'prechat', 'name', 'email'] as const;
 
 const CHAT_ICON = '<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.4A8 8 0 1 1 21 12z"/>';
 const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
@@ -18,7 +18,8 @@ const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
  * @attr server - sidecar base URL; defaults to the origin this script came from
  * @attr accent - accent colour (any CSS colour)
  * @attr position - 'right' (default) or 'left'
- * @attr title - panel heading
+ * @attr heading - panel heading
+ * @attr title - panel heading when `heading` is absent (browsers also show it as a tooltip)
  * @attr greeting - first line shown in the conversation
  * @attr lang - 'en' or 'zh-CN'; defaults to the browser's language
  * @attr transport - 'long-poll' (default), 'iframe' or 'poll'
@@ -138,10 +139,11 @@ export class KefuChat extends HTMLElement {
     const panel = this.panel;
     if (!panel) return;
     for (const name of PANEL_ATTRIBUTES) {
+      if (name === 'title' || name === 'heading') continue;
       const value = this.getAttribute(name);
-      const prop = name === 'title' ? 'heading' : name;
-      (panel as unknown as Record<string, unknown>)[prop] = name === 'prechat' ? value !== null : (value ?? undefined);
+      (panel as unknown as Record<string, unknown>)[name] = name === 'prechat' ? value !== null : (value ?? undefined);
     }
+    panel.heading = this.getAttribute('heading') ?? this.getAttribute('title') ?? undefined;
     panel.server = this.server;
     panel.open = this.open;
   }
