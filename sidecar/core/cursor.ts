@@ -1,7 +1,9 @@
 // A delivery cursor: "I have every message of my scope up to mid `high`,
 // except the mids in `gaps` (rows that had not committed yet), and every event
-// up to `event`". Opaque to clients: `c1.<high>.<event>[.<gap>~<gap>…]`, numbers
-// in base 36, gaps as distances below `high` so the text stays short.
+// up to `event`". Opaque to clients: `c1.<high>.<event>[.<run>~<run>…]`, numbers
+// in base 36. Gaps travel as runs of consecutive mids (a multi-row INSERT still
+// open leaves one run however many rows it has): `<d>` is the single gap
+// high - d, `<d>-<n>` the n gaps high - d, high - d - 1, …
 
 export interface Cursor {
   high: number;
@@ -10,15 +12,28 @@ export interface Cursor {
 }
 
 export const MAX_CURSOR_LENGTH = 512;
-/** Gaps carried in one cursor; more open at once would only arise from a broken auto-increment setup. */
-export const MAX_CURSOR_GAPS = 48;
+/** Runs of gaps one cursor carries; more open at once only arise from a broken auto-increment setup. */
+export const MAX_CURSOR_RUNS = 40;
+/** Gap mids one cursor may stand for in all. */
+export const MAX_CURSOR_GAPS = 20_000;
 
 export class CursorError extends Error {}
 
 export function encodeCursor(c: Cursor): string {
-  const gaps = [...new Set(c.gaps)].filter((g) => g < c.high && g > 0).sort((a, b) => b - a).slice(0, MAX_CURSOR_GAPS);
+  const gaps = [...new Set(c.gaps)].filter((g) => g < c.high && g > 0).sort((a, b) => b - a);
+  const runs: string[] = [];
+  let total = 0;
+  for (let i = 0; i < gaps.length && runs.length < MAX_CURSOR_RUNS; ) {
+    let n = 1;
+    while (i + n < gaps.length && gaps[i + n] === gaps[i] - n && total + n < MAX_CURSOR_GAPS) n++;
+    if (total + n > MAX_CURSOR_GAPS) break;
+    const d = (c.high - gaps[i]).toString(36);
+    runs.push(n === 1 ? d : `${d}-${n.toString(36)}`);
+    total += n;
+    i += n;
+  }
   const parts = ['c1', c.high.toString(36), c.event.toString(36)];
-  if (gaps.length) parts.push(gaps.map((g) => (c.high - g).toString(36)).join('~'));
+  if (runs.length) parts.push(runs.join('~'));
   return parts.join('.');
 }
 
@@ -39,12 +54,15 @@ export function decodeCursor(text: string): Cursor {
   const event = num(parts[2]);
   const gaps: number[] = [];
   if (parts.length === 4) {
-    const items = parts[3].split('~');
-    if (items.length > MAX_CURSOR_GAPS) throw new CursorError('cursor is not valid');
-    for (const d of items) {
-      const g = high - num(d);
-      if (g <= 0 || g >= high) throw new CursorError('cursor is not valid');
-      gaps.push(g);
+    const runs = parts[3].split('~');
+    if (runs.length > MAX_CURSOR_RUNS) throw new CursorError('cursor is not valid');
+    for (const run of runs) {
+      const [ds, ns, extra] = run.split('-');
+      if (extra !== undefined) throw new CursorError('cursor is not valid');
+      const first = high - num(ds);
+      const n = ns === undefined ? 1 : num(ns);
+      if (n < 1 || first >= high || first - n + 1 <= 0 || gaps.length + n > MAX_CURSOR_GAPS) throw new CursorError('cursor is not valid');
+      for (let k = 0; k < n; k++) gaps.push(first - k);
     }
   }
   return { high, event, gaps };
