@@ -8,6 +8,21 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import minifyTemplates from './scripts/rollup-minify-templates.mjs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Hashed chunks of earlier builds would pile up in dist/public (and be
+// served for nothing): after writing, drop same-named chunks with other hashes.
+const dropStaleChunks = () => ({
+  name: 'kefu-drop-stale-chunks',
+  writeBundle(options, bundle) {
+    const fresh = new Set(Object.keys(bundle));
+    const prefixes = [...fresh].map((f) => /^(.+)-[A-Za-z0-9_-]{8}\.js$/.exec(f)?.[1]).filter(Boolean);
+    for (const file of readdirSync(options.dir)) {
+      if (!fresh.has(file) && prefixes.some((p) => new RegExp(`^${p}-[A-Za-z0-9_-]{8}\\.js$`).test(file))) rmSync(join(options.dir, file));
+    }
+  },
+});
 
 const plugins = () => [
   nodeResolve({ browser: true }),
@@ -28,6 +43,7 @@ const plugins = () => [
     outputToFilesystem: false,
   }),
   minifyTemplates(),
+  dropStaleChunks(),
   terser({
     ecma: 2020,
     module: true,

@@ -21,7 +21,8 @@ function closure(file, seen = new Set()) {
 }
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
-const panel = files.find((f) => f.startsWith('kefu-chat-panel'));
+// The panel is whatever widget.js imports dynamically.
+const panel = /import\(\s*["']\.\/([A-Za-z0-9_.-]+\.js)["']\s*\)/.exec(readFileSync(join(dir, 'widget.js'), 'utf8'))?.[1];
 const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 const total = (set) => [...set].reduce((sum, f) => sum + gz(f), 0);
 
