@@ -2,12 +2,16 @@
 // server, MariaDB) driven by headless Chromium: installed from the built zip,
 // activated through WordPress, then used by a visitor, an administrator and a
 // subscriber against a sidecar that reads only the site's wp-config.php.
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { jwtVerify } from 'jose';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSite, CHROMIUM, ensureBuilt, missingPrerequisites, ROOT, startSidecar, until, ZIP_PATH, type Sidecar, type Site } from './rig.js';
+import { createSite, CHROMIUM, ensureBuilt, missingPrerequisites, startSidecar, ZIP_PATH, type Sidecar, type Site } from './rig.js';
+
+const run = promisify(execFile);
 
 const missing = missingPrerequisites();
 if (missing.length) {
@@ -74,6 +78,15 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
   let liveChat: Page;
   let visitorContext: BrowserContext;
   let subscriberContext: BrowserContext;
+  /** This run's copy of the zip: `npm run build` elsewhere may replace dist/ meanwhile. */
+  let zip: string;
+
+  /** A file inside the zip. */
+  async function fromZip(entry: string): Promise<Buffer> {
+    const { stdout } = await run('unzip', ['-p', zip, entry], { encoding: 'buffer', maxBuffer: 32 << 20 });
+    expect(stdout.length, entry).toBeGreaterThan(0);
+    return stdout;
+  }
 
   async function login(context: BrowserContext, user: string, password: string): Promise<Page> {
     const page = await context.newPage();
@@ -106,6 +119,8 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
   beforeAll(async () => {
     await ensureBuilt();
     site = await createSite();
+    zip = path.join(site.dir, 'kefu-wordpress.zip');
+    await copyFile(ZIP_PATH, zip);
     await site.wp('add-user', subscriber);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -125,7 +140,7 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
   it('installs from the built zip and activates through WordPress', async () => {
     admin = await login(adminContext, site.admin.user, site.admin.password);
     await admin.goto(`${site.url}/wp-admin/plugin-install.php?tab=upload`);
-    await admin.setInputFiles('#pluginzip', ZIP_PATH);
+    await admin.setInputFiles('#pluginzip', zip);
     await Promise.all([admin.waitForURL(/update\.php\?action=upload-plugin/), admin.click('#install-plugin-submit')]);
     await seeText(admin.locator('body'), 'Plugin installed successfully.');
 
@@ -151,7 +166,7 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     expect(front.body).toContain(`<kefu-chat server="${site.url}"`);
     const served = await visitorContext.request.get(src!);
     expect(served.status()).toBe(200);
-    expect(Buffer.from(await served.body()).equals(await readFile(path.join(ROOT, 'dist/public/widget.js')))).toBe(true);
+    expect(Buffer.from(await served.body()).equals(await fromZip('kefu/assets/widget.js'))).toBe(true);
 
     // Before the sidecar's first start there are no chat tables: the page
     // still renders, with a token and the shipped admin.js, and no count.
@@ -162,7 +177,7 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     const adminJs = scriptSrc(page.body, 'kefu-admin');
     expect(adminJs).toMatch(new RegExp(`^${site.url}/wp-content/plugins/kefu/assets/admin\\.js\\?ver=`));
     const servedAdmin = await adminContext.request.get(adminJs!);
-    expect(Buffer.from(await servedAdmin.body()).equals(await readFile(path.join(ROOT, 'dist/public/admin.js')))).toBe(true);
+    expect(Buffer.from(await servedAdmin.body()).equals(await fromZip('kefu/assets/admin.js'))).toBe(true);
 
     // The status line says plainly that nothing answers at the default URL.
     await admin.goto(`${site.url}/wp-admin/options-general.php?page=kefu-settings`);
