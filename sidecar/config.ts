@@ -1,5 +1,7 @@
 // The only module that reads process.env: every option once, defaults beside it.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readWpConfig, parseDbHost, type MysqlHost } from './wp-config.js';
 
 export interface MysqlConnection extends MysqlHost {
@@ -15,7 +17,7 @@ export interface Config {
   /** Folder of the embedded store's database file. */
   readonly dataDir: string;
   readonly secret: string;
-  /** True when the secret was generated for this run (development only). */
+  /** True when no secret was configured and a development one is used (kept in dataDir). */
   readonly secretGenerated: boolean;
   /** Extra origins allowed for CORS and the stream's postMessage target. */
   readonly allowedOrigins: readonly string[];
@@ -83,6 +85,28 @@ function parseDatabaseUrl(url: string): MysqlConnection {
   };
 }
 
+/**
+ * Without a configured secret (development), one is made once and kept in the
+ * data folder, so tokens in browsers survive a restart.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 32) return kept;
+  } catch {
+    /* first run */
+  }
+  const fresh = randomBytes(32).toString('base64url');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, fresh + '\n', { mode: 0o600 });
+  } catch {
+    /* a read-only folder: the secret lasts this run */
+  }
+  return fresh;
+}
+
 export async function loadConfig(env: Env = process.env): Promise<Config> {
   const production = env.NODE_ENV === 'production';
   const wp = env.KEFU_WP_CONFIG ? await readWpConfig(env.KEFU_WP_CONFIG) : null;
@@ -101,11 +125,12 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     };
   }
 
-  let secret = env.KEFU_SECRET ?? wp?.kefuSecret ?? '';
+  const dataDir = env.KEFU_DATA_DIR ?? '.kefu';
+  let secret = env.KEFU_SECRET || wp?.kefuSecret || '';
   let secretGenerated = false;
   if (!secret) {
     if (production) throw new Error('KEFU_SECRET is required in production (or define KEFU_SECRET in wp-config.php)');
-    secret = randomBytes(32).toString('base64url');
+    secret = developmentSecret(dataDir);
     secretGenerated = true;
   }
   if (secret.length < 16) throw new Error('KEFU_SECRET must be at least 16 characters');
@@ -126,7 +151,7 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
 
   return Object.freeze({
     mysql,
-    dataDir: env.KEFU_DATA_DIR ?? '.kefu',
+    dataDir,
     secret,
     secretGenerated,
     allowedOrigins: Object.freeze(allowedOrigins),

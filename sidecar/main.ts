@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number | void> {
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${(running.server.address() as { port: number }).port}`;
   console.log(`kefu listening on ${base} (${description})`);
   if (config.secretGenerated) {
-    console.log('\nNo KEFU_SECRET set: using a fresh secret for this run (tokens stop working on restart).');
+    console.log(`\nNo KEFU_SECRET set: using a development secret kept in ${config.dataDir}/secret. Set KEFU_SECRET in production.`);
   }
   if (!config.production) {
     const token = await rt.tokens.agentToken('agent:1', 'Demo agent');
@@ -63,11 +63,14 @@ export async function main(argv: string[]): Promise<number | void> {
 }
 
 async function printToken(flags: Record<string, string | undefined>): Promise<number> {
-  const config = await loadConfig({ ...process.env, ...flags });
-  if (config.secretGenerated) {
-    console.error('kefu token needs the shared secret: set KEFU_SECRET (or KEFU_WP_CONFIG) as for `kefu serve`');
+  let config;
+  try {
+    config = await loadConfig({ ...process.env, ...flags });
+  } catch (err) {
+    console.error(`kefu token needs the shared secret: ${(err as Error).message}`);
     return 2;
   }
+  if (config.secretGenerated) console.error(`(signed with the development secret in ${config.dataDir}/secret)`);
   const raw = flags.KEFU_AGENT;
   if (!raw || raw === 'true') {
     console.error('kefu token needs --agent ID');

@@ -40,10 +40,22 @@ describe('the kefu command', () => {
     expect(who).toEqual({ kind: 'agent', agent: { id: 'agent:7', name: 'Mei' } });
   });
 
-  it('refuses to print a token without the shared secret', async () => {
-    const r = await run(process.execPath, [BIN, 'token', '--agent', '7'], { env: { ...process.env, KEFU_SECRET: '' } }).catch((e) => e);
+  it('refuses to print a token without the shared secret in production', async () => {
+    const r = await run(process.execPath, [BIN, 'token', '--agent', '7'], { env: { ...process.env, KEFU_SECRET: '', NODE_ENV: 'production' } }).catch((e) => e);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/needs the shared secret/);
+  });
+
+  it('signs development tokens with the secret the development server keeps', async () => {
+    const dir = tmp();
+    const env = { ...process.env, KEFU_SECRET: '', KEFU_DATA_DIR: dir };
+    const { stdout } = await run(process.execPath, [BIN, 'token', '--agent', '2', '--name', 'Dev'], { env });
+    const s = await serve({ KEFU_DATA_DIR: dir, KEFU_SECRET: '' });
+    try {
+      expect((await call(s.url, '/api/agent/conversations', { token: stdout.trim() })).status).toBe(200);
+    } finally {
+      s.child.kill('SIGKILL');
+    }
   });
 
   it('migrates the embedded store and exits', async () => {

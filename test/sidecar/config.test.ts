@@ -80,10 +80,13 @@ describe('wp-config.php reading', () => {
 });
 
 describe('configuration', () => {
-  it('has the documented defaults', async () => {
-    const c = await loadConfig({});
+  it('has the documented defaults, and keeps a development secret across restarts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-cfg-'));
+    const c = await loadConfig({ KEFU_DATA_DIR: dir });
     expect(c).toMatchObject({ mysql: null, host: '127.0.0.1', port: 8790, tablePrefix: '', msgTable: 'kefu_msg', tailIntervalMs: 250, production: false, secretGenerated: true });
     expect(Object.isFrozen(c)).toBe(true);
+    expect(c.secret.length).toBeGreaterThanOrEqual(32);
+    expect((await loadConfig({ KEFU_DATA_DIR: dir })).secret).toBe(c.secret);
   });
 
   it('takes every variable as a command-line flag too', async () => {
