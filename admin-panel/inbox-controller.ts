@@ -27,6 +27,8 @@ export interface InboxOptions {
   onChange?: () => void;
   /** The token was refused and cannot be renewed. */
   onUnauthorized?: () => void;
+  /** Where the stream's hidden iframe goes. */
+  streamContainer?: () => Node | null | undefined;
 }
 
 const PAGE = 40;
@@ -63,6 +65,7 @@ export class InboxController {
   private feed: Transport | undefined;
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private presenceTimer: ReturnType<typeof setInterval> | undefined;
+  private listTimer: ReturnType<typeof setInterval> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private ownTypingSentAt = 0;
   private ownTypingTo: string | undefined;
@@ -117,12 +120,15 @@ export class InboxController {
       // agentsOnline counts agents seen in the last 90 s; the feed alone may be an iframe that is not "seen".
       if (this.presence === 'online') void this.sendPresence();
     }, 45_000);
+    // Online dots and details of visitors who went quiet: the feed has no event for leaving.
+    this.listTimer = setInterval(() => void this.refreshList(), 60_000);
     await this.refreshList();
   }
 
   stop(): void {
     this.feed?.stop();
     clearInterval(this.presenceTimer);
+    clearInterval(this.listTimer);
     clearTimeout(this.refreshTimer);
     for (const t of this.typingTimers.values()) clearTimeout(t);
   }
@@ -216,6 +222,7 @@ export class InboxController {
                 base: this.opts.base,
                 path: '/kefu/agent/stream',
                 ticket: (signal) => this.api.streamTicket(signal),
+                container: this.opts.streamContainer,
                 onFallback: giveUp,
               }),
             (h) => createLongPollTransport(poll, h),

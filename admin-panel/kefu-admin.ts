@@ -121,6 +121,7 @@ export class KefuAdmin extends LitElement {
       onChange: () => this.revision++,
       onVisitorMessage: (c, m) => this.handleVisitorMessage(c, m),
       onUnauthorized: () => (this.expired = true),
+      streamContainer: () => this.renderRoot,
     });
     inbox.viewing = !document.hidden;
     this.inbox = inbox;

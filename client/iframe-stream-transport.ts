@@ -11,8 +11,8 @@ export interface IframeStreamOptions {
   path: string;
   /** Fetches a single-use ticket (an iframe cannot send an Authorization header). */
   ticket: (signal: AbortSignal) => Promise<{ ticket: string }>;
-  /** Where the hidden iframe lives; document.body by default. */
-  container?: () => HTMLElement;
+  /** Where the hidden iframe lives (a component's shadow root keeps it out of the host page); document.body by default. */
+  container?: () => Node | null | undefined;
   /** No event (not even a ping) for this long means the stream is buffered or dead. */
   silenceMs?: number;
   /** Failed attempts in a row, without a single event, before giving up on streaming. */

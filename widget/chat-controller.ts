@@ -30,6 +30,8 @@ export interface ChatControllerOptions {
   onIncoming?: (messages: ChatMessage[]) => void;
   /** Called after every change of state. */
   onChange?: () => void;
+  /** Where the stream's hidden iframe goes. */
+  streamContainer?: () => Node | null | undefined;
 }
 
 const PAGE = 30;
@@ -217,6 +219,7 @@ export class ChatController {
                 base: this.opts.base,
                 path: '/kefu/visitor/stream',
                 ticket: (signal) => this.api.streamTicket(signal),
+                container: this.opts.streamContainer,
                 onFallback: giveUp,
               }),
             (hh) => createLongPollTransport(poll, hh),

@@ -77,6 +77,7 @@ export class KefuChatPanel extends LitElement {
       transport: this.transport,
       onChange: () => this.revision++,
       onIncoming: (messages) => this.handleIncoming(messages),
+      streamContainer: () => this.renderRoot,
     });
     return this.controller;
   }
@@ -281,13 +282,14 @@ export class KefuChatPanel extends LitElement {
 
   private renderOffline(): TemplateResult {
     const t = this.t;
+    const c = this.controller;
     return html`
       <form class="form offline" part="form" @submit=${this.handleOffline}>
         <h3>${t.offlineTitle}</h3>
         <p>${t.offlineIntro}</p>
         <label>${t.messageLabel}<textarea name="message" required maxlength=${MAX_LENGTH}></textarea></label>
-        <label>${t.nameLabel}<input name="name" autocomplete="name" maxlength="100" .value=${this.name ?? ''} /></label>
-        <label>${t.emailLabel}<input name="email" type="email" autocomplete="email" maxlength="200" .value=${this.email ?? ''} /></label>
+        <label>${t.nameLabel}<input name="name" autocomplete="name" maxlength="100" .value=${this.name || c?.name || ''} /></label>
+        <label>${t.emailLabel}<input name="email" type="email" autocomplete="email" maxlength="200" .value=${this.email || c?.email || ''} /></label>
         ${this.notice ? html`<p role="alert">${this.notice}</p>` : nothing}
         <button class="primary" type="submit">${t.offlineSubmit}</button>
       </form>

@@ -15,4 +15,6 @@ svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-l
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:var(--kefu-badge,#dc2626);color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center;box-shadow:0 0 0 2px #fff}
 .badge[hidden]{display:none}
 @media (prefers-reduced-motion:reduce){button{transition:none}}
+/* The panel fills a phone's screen and has its own close button. */
+@media (max-width:479.98px){:host([open]) button{display:none}}
 `;

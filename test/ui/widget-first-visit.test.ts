@@ -115,6 +115,10 @@ describe('phones', () => {
     const input = widget(page, 'form.offline textarea');
     await input.waitFor({ timeout: TIMEOUT });
     expect(await input.evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
+    // The launcher would sit on top of the form: the panel's own close button takes over.
+    expect(await widget(page, '[part=launcher]').isVisible()).toBe(false);
+    await widget(page, '[part=close]').click();
+    await widget(page, '[part=launcher]').waitFor({ state: 'visible', timeout: TIMEOUT });
     await ctx.close();
   });
 });
@@ -146,6 +150,37 @@ describe('history', () => {
     expect(texts).toEqual(['first words', ...Array.from({ length: 45 }, (_, i) => `team line ${i + 1}`)]);
     // The whole history is there: the greeting opens it.
     await widget(page, '.greeting').waitFor({ timeout: TIMEOUT });
+    await ctx.close();
+  });
+});
+
+describe('pre-chat form', () => {
+  it('asks for name and email first when the prechat attribute is set, and the agents see them', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(new URL(r.url()).pathname));
+    await openWidget(page, `${sidecar.url}/demo`, { prechat: '' });
+    const form = widget(page, 'form.form:not(.offline)');
+    await form.waitFor({ timeout: TIMEOUT });
+    // Nothing is created until the visitor says who they are.
+    expect(urls.filter((u) => u.includes('/api/'))).toEqual([]);
+    await form.locator('input[name=name]').fill('Li Lei');
+    await form.locator('input[name=email]').fill('lilei@example.com');
+    await form.locator('input[name=email]').press('Enter');
+    // Nobody is online here, so the leave-a-message form follows, already filled in.
+    const offline = widget(page, 'form.offline');
+    await offline.waitFor({ timeout: TIMEOUT });
+    expect(await offline.locator('input[name=name]').inputValue()).toBe('Li Lei');
+    await offline.locator('textarea[name=message]').fill('Do you ship to Shanghai?');
+    await offline.locator('button[type=submit]').click();
+    await vi.waitFor(
+      async () =>
+        expect(await agent.conversations()).toContainEqual(
+          expect.objectContaining({ name: 'Li Lei', email: 'lilei@example.com', lastMessage: expect.objectContaining({ content: 'Do you ship to Shanghai?' }) }),
+        ),
+      { timeout: TIMEOUT },
+    );
     await ctx.close();
   });
 });
