@@ -214,6 +214,14 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
       exclude_paths: '/sample-page/\n/shop/*',
     });
 
+    // A URL that is no http(s) address is refused and the previous one kept;
+    // a bare origin means its /kefu.
+    await saveSettings((page) => page.fill('#kefu-server-url', 'ftp://example.com/kefu'));
+    await seeText(admin.locator('#setting-error-kefu_server_url'), 'must be a full http:// or https:// address');
+    expect((await site.wp<State>('state')).settings).toMatchObject({ server_url: `${sidecar.url}/kefu` });
+    await saveSettings((page) => page.fill('#kefu-server-url', `${sidecar!.url}/`));
+    expect((await site.wp<State>('state')).settings).toMatchObject({ server_url: `${sidecar.url}/kefu` });
+
     // options.php checks the settings group's nonce before saving anything.
     const forged = { option_page: 'kefu-settings', action: 'update', 'kefu_settings[greeting]': 'forged' };
     for (const nonce of [undefined, 'not-a-nonce']) {

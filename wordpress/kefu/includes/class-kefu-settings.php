@@ -99,12 +99,14 @@ class Kefu_Settings {
 		if ( '' === $url ) {
 			$clean['server_url'] = '';
 		} else {
-			$url = esc_url_raw( $url, array( 'http', 'https' ) );
+			$url   = esc_url_raw( $url, array( 'http', 'https' ) );
 			$parts = wp_parse_url( $url );
 			if ( '' === $url || empty( $parts['host'] ) || isset( $parts['query'] ) || isset( $parts['fragment'] ) ) {
 				add_settings_error( Kefu::OPTION, 'kefu_server_url', __( 'The sidecar URL must be a full http:// or https:// address. The previous one was kept.', 'kefu' ) );
 			} else {
-				$clean['server_url'] = untrailingslashit( $url );
+				// Every sidecar route lives under /kefu: an origin alone means its /kefu.
+				$url                 = untrailingslashit( $url );
+				$clean['server_url'] = preg_match( '#/kefu$#', $url ) ? $url : $url . '/kefu';
 			}
 		}
 
