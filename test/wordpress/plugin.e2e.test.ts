@@ -370,6 +370,20 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     expect(res.status()).toBe(403);
   });
 
+  it('speaks Simplified Chinese to a user whose language is zh_CN', async () => {
+    await site.wp('user-locale', { userId: site.admin.id, locale: 'zh_CN' });
+    try {
+      const { body } = await html(adminContext, '/wp-admin/admin.php?page=kefu');
+      expect(body).toContain('<h1>在线客服</h1>');
+      expect(body).toMatch(/<kefu-admin [^>]*lang="zh-CN"/);
+      const settings = await html(adminContext, '/wp-admin/options-general.php?page=kefu-settings');
+      expect(settings.body).toContain('边车服务地址');
+      expect(settings.body).toContain('可以连接');
+    } finally {
+      await site.wp('user-locale', { userId: site.admin.id, locale: '' });
+    }
+  });
+
   it('exports and erases a user\'s chats with the privacy tools, and suggests policy text', async () => {
     await admin.goto(`${site.url}/wp-admin/privacy-policy-guide.php`);
     await seeText(admin.locator('body'), 'Kefu Live Chat');

@@ -103,6 +103,11 @@ switch ( $kefu_command ) {
 		kefu_out( $pages );
 		break;
 
+	case 'user-locale':
+		update_user_meta( (int) $kefu_args['userId'], 'locale', (string) $kefu_args['locale'] );
+		kefu_out( array( 'ok' => true ) );
+		break;
+
 	case 'set-option':
 		$settings                        = get_option( 'kefu_settings', array() );
 		$settings[ $kefu_args['key'] ]   = $kefu_args['value'];
