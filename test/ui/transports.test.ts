@@ -7,7 +7,7 @@ import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
 import { AgentClient } from './agent-api.js';
 import { launchBrowser, newContext, watchErrors } from './browser.js';
 import { PUBLIC_DIR } from './public-dir.js';
-import { agentMessage, console_, conversationEntry, openWidget, TIMEOUT, visitorMessage, visitorSends } from './chat-pages.js';
+import { agentMessage, console_, conversationEntry, openWidget, TIMEOUT, visitorMessage, visitorSends, widget } from './chat-pages.js';
 
 let sidecar: TestSidecar;
 let browser: Browser;
@@ -94,6 +94,73 @@ describe('console', () => {
     await input.press('Enter');
     await visitorMessage(visitor, 'Carol answering through the long poll').waitFor({ timeout: TIMEOUT });
     await visitorCtx.close();
+    await ctx.close();
+  });
+});
+
+describe('unreliable networks', () => {
+  it('offers a retry when sending failed, and the retry never stores the message twice', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await openWidget(page, `${sidecar.url}/demo`);
+    await widget(page, '[part=status]').filter({ hasText: 'We are online' }).waitFor({ timeout: TIMEOUT });
+    // The first send never reaches the sidecar; the second one reaches it but
+    // its answer is lost; the third goes through.
+    let attempt = 0;
+    await page.route('**/kefu/api/visitor/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      attempt++;
+      if (attempt === 1) return route.abort('connectionreset');
+      if (attempt === 2) {
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.fallback();
+    });
+    await visitorSends(page, 'sent on a bad line');
+    const mine = visitorMessage(page, 'sent on a bad line');
+    await mine.locator('.state[data-state=failed]').waitFor({ timeout: TIMEOUT });
+    await mine.locator('button.retry').click();
+    // The stored row shows up through the poll, or the next retry gets it back.
+    await vi.waitFor(
+      async () => {
+        if (await mine.locator('button.retry').isVisible()) await mine.locator('button.retry').click();
+        expect(await mine.locator('.state[data-state=sent], .state[data-state=read]').count()).toBe(1);
+      },
+      { timeout: TIMEOUT, interval: 300 },
+    );
+    const visitorId = await visitorIdOf(page);
+    const stored = (await agent.messages(visitorId)).filter((m) => m.content === 'sent on a bad line');
+    expect(stored).toHaveLength(1);
+    expect(await mine.count()).toBe(1);
+    await ctx.close();
+  });
+
+  it('shows a quiet reconnecting state while the sidecar is unreachable and catches up by itself', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    // Every poll passes through here; while `down`, answers are dropped on the floor.
+    let down = false;
+    await page.route('**/kefu/api/visitor/poll**', async (route) => {
+      if (down) return route.abort('internetdisconnected');
+      const response = await route.fetch({ timeout: 0 }).catch(() => undefined);
+      if (down || !response) return route.abort('internetdisconnected');
+      return route.fulfill({ response });
+    });
+    await openWidget(page, `${sidecar.url}/demo`);
+    await visitorSends(page, 'before the outage');
+    await visitorMessage(page, 'before the outage').locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
+    const visitorId = await visitorIdOf(page);
+    down = true;
+    // The held poll answers with this reply, but the answer is lost.
+    await agent.reply(visitorId, 'sent during the outage');
+    await widget(page, '[part=status]').filter({ hasText: 'Reconnecting' }).waitFor({ timeout: TIMEOUT });
+    expect(await visitorMessage(page, 'sent during the outage').count()).toBe(0);
+    expect(await widget(page, '[part=panel]').textContent()).not.toMatch(/refresh|reload/i);
+    down = false;
+    await visitorMessage(page, 'sent during the outage').waitFor({ timeout: 40_000 });
+    expect(await visitorMessage(page, 'sent during the outage').count()).toBe(1);
+    await vi.waitFor(async () => expect(await widget(page, '[part=status]').textContent()).not.toContain('Reconnecting'), { timeout: TIMEOUT });
     await ctx.close();
   });
 });
