@@ -129,7 +129,7 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     adminContext = await browser.newContext();
     visitorContext = await browser.newContext();
     subscriberContext = await browser.newContext();
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close().catch(() => {});

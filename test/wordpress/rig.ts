@@ -191,7 +191,7 @@ export async function createSite(): Promise<Site> {
   const database = `kefu_wp_${suffix}`;
   const tablePrefix = 'wpk_';
   const secret = randomBytes(32).toString('hex');
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'kefu-wp-'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'kefu-wordpress-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const admin = { user: 'admin', password: `pw-${randomBytes(6).toString('hex')}`, email: 'admin@example.test', displayName: 'Ada Admin' };
@@ -202,15 +202,16 @@ export async function createSite(): Promise<Site> {
   const db = mysql.createPool({ ...MYSQL, database, connectionLimit: 2 });
 
   let server: ChildProcess | undefined;
+  // Every step runs even when an earlier one fails, so nothing is left behind.
   const stop = async () => {
-    if (server) await killGroup(server);
+    if (server) await killGroup(server).catch(() => {});
     await db.end().catch(() => {});
     const conn = await mysql.createConnection(MYSQL).catch(() => undefined);
     if (conn) {
       await conn.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => {});
-      await conn.end();
+      await conn.end().catch(() => {});
     }
-    if (!process.env.KEFU_KEEP_SITE) await rm(dir, { recursive: true, force: true });
+    if (!process.env.KEFU_KEEP_SITE) await rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(() => {});
   };
 
   try {
