@@ -1,7 +1,5 @@
 // A visitor on /kefu/demo and an agent on /kefu/console, both real pages in
 // Chromium against a real sidecar (embedded store): the whole conversation.
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
@@ -20,8 +18,6 @@ import {
   widget,
   console_,
 } from './chat-pages.js';
-
-const screenshots = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 let sidecar: TestSidecar;
 let browser: Browser;
@@ -195,14 +191,6 @@ describe('visitor and agent', () => {
     await visitor.waitForFunction(() => /New message/.test(document.title), undefined, { timeout: TIMEOUT });
     await setHidden(false);
     await visitor.waitForFunction(() => document.title === 'Kefu demo', undefined, { timeout: TIMEOUT });
-  });
-
-  it('takes screenshots of the widget and the console', async () => {
-    mkdirSync(screenshots, { recursive: true });
-    await visitor.setViewportSize({ width: 900, height: 760 });
-    await visitorMessage(visitor, 'Are you still on the page?').waitFor({ timeout: TIMEOUT });
-    await visitor.screenshot({ path: resolve(screenshots, 'widget.png'), animations: 'disabled' });
-    await agent.screenshot({ path: resolve(screenshots, 'console.png'), animations: 'disabled' });
   });
 
   it('raised no errors in either page', () => {

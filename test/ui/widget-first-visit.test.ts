@@ -184,3 +184,29 @@ describe('pre-chat form', () => {
     await ctx.close();
   });
 });
+
+describe('theming', () => {
+  it('takes the accent and position attributes, --kefu-* properties and ::part(), and ignores the page\'s own CSS', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await page.goto(`${sidecar.url}/demo`);
+    const launcher = widget(page, '[part=launcher]');
+    const background = () => launcher.evaluate((el) => getComputedStyle(el).backgroundColor);
+    await page.locator('kefu-chat').evaluate((el) => {
+      el.setAttribute('accent', '#0f766e');
+      el.setAttribute('position', 'left');
+    });
+    expect(await background()).toBe('rgb(15, 118, 110)');
+    expect((await launcher.boundingBox())!.x).toBeLessThan(100);
+    // A hostile page stylesheet: element selectors do not cross the shadow boundary.
+    await page.addStyleTag({ content: 'button { background: rgb(255, 0, 0) !important; width: 300px !important } * { font-size: 40px !important }' });
+    expect(await background()).toBe('rgb(15, 118, 110)');
+    expect((await launcher.boundingBox())!.width).toBe(56);
+    // What the site is meant to use.
+    await page.addStyleTag({ content: 'kefu-chat { --kefu-accent: rgb(124, 58, 237); --kefu-launcher-size: 64px } kefu-chat::part(launcher) { border-radius: 12px }' });
+    expect(await background()).toBe('rgb(124, 58, 237)');
+    expect((await launcher.boundingBox())!.width).toBe(64);
+    expect(await launcher.evaluate((el) => getComputedStyle(el).borderRadius)).toBe('12px');
+    await ctx.close();
+  });
+});
