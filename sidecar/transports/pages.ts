@@ -36,7 +36,8 @@ function escapeHtml(s: string): string {
 }
 
 const BASE_STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2937;background:#f8fafc}
-main{max-width:46rem;margin:0 auto;padding:2rem 1.25rem}h1{font-size:1.6rem}code{background:#e2e8f0;padding:.1em .3em;border-radius:4px}`;
+main{max-width:46rem;margin:0 auto;padding:2rem 1.25rem}h1{font-size:1.6rem}code{background:#e2e8f0;padding:.1em .3em;border-radius:4px}
+pre{overflow-x:auto;background:#e2e8f0;padding:.75rem;border-radius:6px}pre code{padding:0}`;
 
 export function pageRoutes(router: Router, rt: Runtime): void {
   router.get('/demo', async (ctx, next) => {
