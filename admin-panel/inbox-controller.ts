@@ -102,12 +102,18 @@ export class InboxController {
     return n;
   }
 
-  /** Conversations whose last word is the visitor's: someone is waiting for an answer. */
-  waiting(olderThanMs: number): Conversation[] {
+  /**
+   * Conversations whose last word is the visitor's, written between
+   * `olderThanMs` and `giveUpMs` ago: someone is waiting for an answer. Older
+   * ones are left to the list; reminding about last week's every minute helps nobody.
+   */
+  waiting(olderThanMs: number, giveUpMs = 30 * 60_000): Conversation[] {
     const now = Date.now();
     return [...this.conversations.values()].filter((c) => {
       const m = c.lastMessage;
-      return !!m && m.from.startsWith('v_') && now - Date.parse(m.createdAt) >= olderThanMs;
+      if (!m || !m.from.startsWith('v_')) return false;
+      const age = now - Date.parse(m.createdAt);
+      return age >= olderThanMs && age <= giveUpMs;
     });
   }
 
