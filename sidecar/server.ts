@@ -11,14 +11,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** A client must send its request headers within this time, or the socket is closed (408). */
+export const HEADERS_TIMEOUT_MS = 15_000;
+/**
+ * ... and its whole request, body included (at most 16 KiB), within this time.
+ * Node counts only the time to *receive* the request, so long polls and
+ * streams, which spend their time answering, are not cut by it.
+ */
+export const REQUEST_TIMEOUT_MS = 20_000;
+/** How often Node checks those two timeouts (its default, 30 s, lets a slow client stay up to 45 s). */
+export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
 export async function listen(rt: Runtime, opts: AppOptions & { host?: string; port?: number } = {}): Promise<RunningServer> {
   await rt.start();
   const app = createApp(rt, opts);
-  const server = http.createServer(app.callback());
-  // Polls wait up to 30 s and streams up to 5 min: no whole-request timeout.
-  server.requestTimeout = 0;
-  // Slow-header clients are still cut.
-  server.headersTimeout = 15_000;
+  const server = http.createServer(
+    { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    app.callback(),
+  );
   // Above the 60 s idle timeout of common proxies, so they close idle sockets first.
   server.keepAliveTimeout = 65_000;
   server.timeout = 0;
