@@ -12,7 +12,7 @@ export interface Answer {
 export async function request(
   base: string,
   path: string,
-  opts: { method?: string; token?: string; headers?: Record<string, string>; body?: string | Uint8Array; json?: unknown; timeoutMs?: number } = {},
+  opts: { method?: string; token?: string; headers?: Record<string, string>; body?: string; json?: unknown; timeoutMs?: number } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;

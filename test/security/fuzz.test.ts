@@ -179,16 +179,17 @@ const focusedCase = fc.record({
 });
 
 const fuzzCase = fc.oneof({ weight: 3, arbitrary: wildCase }, { weight: 2, arbitrary: focusedCase });
+type FuzzCase = typeof fuzzCase extends fc.Arbitrary<infer T> ? T : never;
 
 // ---- one case --------------------------------------------------------------
 
-async function runCase(c: fc.infer<typeof fuzzCase>): Promise<void> {
+async function runCase(c: FuzzCase): Promise<void> {
   const r = ROUTES[c.route];
   const v0 = visitors[0];
   const fill = (s: string) => s.replace('VISITOR0', v0.visitorId).replace('VISITOR1', visitors[1].visitorId).replace('__SELF__', sc.origin);
   const params = new URLSearchParams();
   for (const k of r.query) {
-    const val = c.query[k];
+    const val = (c.query as Record<string, string | undefined>)[k];
     if (val === undefined) continue;
     params.append(k, fill(val));
     if (c.repeatParam && k === 'wait') params.append(k, '1');
