@@ -8,7 +8,7 @@ export class VisitorStorage {
   private readonly prefix: string;
 
   constructor(base: string) {
-    this.prefix = 'kefu.v1@' + new URL(base || location.origin, location.href).origin;
+    this.prefix = 'kefu.v1@' + new URL(base || location.origin, globalThis.location?.href).origin;
   }
 
   private get(key: string): string | null {

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ChatController } from '../../widget/chat-controller.js';
+import type { ChatMessage } from '../../client/types.js';
+
+const ME = 'v_AAAAAAAAAAAAAAAAAAAAAA';
+const msg = (mid: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({
+  mid,
+  from: ME,
+  to: 'admin',
+  content: `m${mid}`,
+  createdAt: new Date().toISOString(),
+  read: false,
+  ...extra,
+});
+
+/** A controller that has "started" without a network: the tests feed it batches. */
+function controller(onIncoming?: (m: ChatMessage[]) => void) {
+  const c = new ChatController({ base: 'http://127.0.0.1:9', transport: 'long-poll', onIncoming });
+  c.visitorId = ME;
+  c.started = true;
+  return c;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('ChatController', () => {
+  it('replaces a pending message by the stored one carrying its clientId, whichever path brings it', () => {
+    const c = controller();
+    c.pending = [{ clientId: 'abc', content: 'hi', state: 'failed', createdAt: new Date().toISOString() }];
+    c.handleBatch({ messages: [msg(5, { content: 'hi', clientId: 'abc' })], events: [] }, true);
+    expect(c.pending).toEqual([]);
+    expect(c.messages.map((m) => m.mid)).toEqual([5]);
+  });
+
+  it('moves own messages from sent to read on the agents\' read receipt, and only up to it', () => {
+    const c = controller();
+    c.handleBatch({ messages: [msg(1), msg(2), msg(3)], events: [] }, true);
+    expect(c.messages.map((m) => c.stateOf(m))).toEqual(['sent', 'sent', 'sent']);
+    c.handleBatch({ messages: [], events: [{ type: 'read', visitorId: ME, upto: 2, by: 'agent' }] }, true);
+    expect(c.messages.map((m) => c.stateOf(m))).toEqual(['read', 'read', 'sent']);
+  });
+
+  it('ignores read receipts written by the visitor side', () => {
+    const c = controller();
+    c.handleBatch({ messages: [msg(1)], events: [{ type: 'read', visitorId: ME, upto: 1, by: 'visitor' }] }, true);
+    expect(c.stateOf(c.messages[0])).toBe('sent');
+  });
+
+  it('tells about team messages that arrive live, not about its own or history', () => {
+    const incoming = vi.fn();
+    const c = controller(incoming);
+    c.handleBatch({ messages: [msg(1), msg(2, { from: 'agent:1', to: ME, fromName: 'Alice' })], events: [] }, true);
+    c.handleBatch({ messages: [msg(3, { from: 'admin', to: ME })], events: [] }, false);
+    c.handleBatch({ messages: [msg(2, { from: 'agent:1', to: ME })], events: [] }, true);
+    expect(incoming).toHaveBeenCalledOnce();
+    expect(incoming.mock.calls[0][0].map((m: ChatMessage) => m.mid)).toEqual([2]);
+  });
+
+  it('shows an agent typing until they stop, send, or 6 s pass', () => {
+    vi.useFakeTimers();
+    const c = controller();
+    const typing = { type: 'typing' as const, visitorId: ME, from: 'agent:1', name: 'Alice', typing: true };
+    c.handleBatch({ messages: [], events: [typing] }, true);
+    expect(c.typing).toMatchObject({ name: 'Alice' });
+    c.handleBatch({ messages: [msg(7, { from: 'agent:1', to: ME })], events: [] }, true);
+    expect(c.typing).toBeUndefined();
+    c.handleBatch({ messages: [], events: [typing] }, true);
+    vi.advanceTimersByTime(5900);
+    expect(c.typing).toBeDefined();
+    vi.advanceTimersByTime(200);
+    expect(c.typing).toBeUndefined();
+  });
+
+  it('follows agentsOnline from answers and presence events', () => {
+    const c = controller();
+    c.handleBatch({ messages: [], events: [], agentsOnline: 2 }, true);
+    expect(c.agentsOnline).toBe(2);
+    c.handleBatch({ messages: [], events: [{ type: 'presence', agentsOnline: 0 }] }, true);
+    expect(c.agentsOnline).toBe(0);
+  });
+
+  it('refuses empty and over-long messages', () => {
+    const c = controller();
+    expect(c.send('   \n ')).toBe(false);
+    expect(c.send('x'.repeat(4001))).toBe(false);
+    expect(c.pending).toEqual([]);
+  });
+});
