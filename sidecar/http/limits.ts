@@ -11,6 +11,10 @@ export function limitSignals(rt: Runtime, key: string): void {
 
 /** Applies the per-visitor and per-IP send limits; 429 with Retry-After when over. */
 export function limitSending(rt: Runtime, ctx: Context, visitorId: string): void {
-  const wait = Math.max(rt.visitorSendLimiter.take(visitorId), rt.ipSendLimiter.take(ctx.ip));
-  if (wait > 0) throw new KefuError('rate_limited', 'sending too fast; wait a moment', wait);
+  // The sender's own limit first: attempts it refuses must not use up the
+  // allowance of everyone else behind the same address (an office, a NAT).
+  const own = rt.visitorSendLimiter.take(visitorId);
+  if (own > 0) throw new KefuError('rate_limited', 'sending too fast; wait a moment', own);
+  const shared = rt.ipSendLimiter.take(ctx.ip);
+  if (shared > 0) throw new KefuError('rate_limited', 'sending too fast; wait a moment', shared);
 }
