@@ -16,7 +16,10 @@ import { pageRoutes } from './transports/pages.js';
 import type { Runtime } from './runtime.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
-export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
+// From dist/sidecar/app.js the bundles are at dist/public; from sidecar/app.ts (tests) too.
+export const DEFAULT_PUBLIC_DIR = fileURLToPath(
+  new URL(import.meta.url.includes('/dist/sidecar/') ? '../public/' : '../dist/public/', import.meta.url),
+);
 
 export interface AppOptions {
   /** Where the built widget.js / admin.js live. */

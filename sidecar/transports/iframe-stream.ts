@@ -86,6 +86,9 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
 
   let cursor = start;
   let agentsOnline = rt.presence.agentsOnline;
+  // At once: the client learns that the frame runs (not held by a buffering proxy) and who is online.
+  send({ type: 'ping' });
+  send({ type: 'presence', agentsOnline });
   const gone = clientGone(ctx);
   const startedAt = performance.now();
   let wake: (() => void) | null = null;

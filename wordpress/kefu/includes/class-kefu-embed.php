@@ -110,7 +110,7 @@ class Kefu_Embed {
 			'server'   => Kefu::server_base(),
 			'accent'   => $settings['accent'],
 			'position' => $settings['position'],
-			'title'    => $settings['title'],
+			'heading'  => $settings['title'],
 			'greeting' => $settings['greeting'],
 			'lang'     => Kefu::widget_language(),
 			'prechat'  => (bool) $settings['prechat'],
