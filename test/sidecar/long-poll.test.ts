@@ -126,6 +126,15 @@ describe('long-poll delivery on MySQL', () => {
     expect(b.body.messages.map((m: any) => m.mid)).toEqual(a.body.messages.map((m: any) => m.mid));
   });
 
+  it('holds a 30-second poll to its end: no server timeout cuts it', async () => {
+    const v = await newVisitor(s.url);
+    const t0 = performance.now();
+    const r = await poll(s.url, 'visitor', v.token, v.cursor, 30);
+    expect(r.status).toBe(200);
+    expect(r.body.messages).toEqual([]);
+    expect(performance.now() - t0).toBeGreaterThan(29_500);
+  }, 40_000);
+
   it('waits instead of answering at once when nothing is new', async () => {
     const v = await newVisitor(s.url);
     const t0 = performance.now();
