@@ -10,6 +10,8 @@ export const adminStyles = css`
     --_line: var(--kefu-line, #e2e8f0);
     --_surface: var(--kefu-surface, #f8fafc);
     display: block;
+    /* Layout follows the console's own width (a CMS menu beside it), not the window's. */
+    container-type: inline-size;
     height: var(--kefu-admin-height, 100%);
     min-height: 420px;
     font: 14px/1.45 var(--kefu-font, system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif);
@@ -364,7 +366,7 @@ export const adminStyles = css`
     clip: rect(0 0 0 0);
     white-space: nowrap;
   }
-  @media (max-width: 1000px) {
+  @container (max-width: 1000px) {
     .app {
       grid-template-columns: minmax(220px, 280px) 1fr;
     }
@@ -372,7 +374,7 @@ export const adminStyles = css`
       display: none;
     }
   }
-  @media (max-width: 640px) {
+  @container (max-width: 640px) {
     .app {
       grid-template-columns: 1fr;
     }

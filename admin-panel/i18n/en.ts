@@ -28,7 +28,7 @@ export const en = {
   lastSeen: 'Last seen',
   none: '—',
   messageLabel: 'Reply',
-  placeholder: 'Write a reply… (Enter sends, Shift+Enter for a new line)',
+  placeholder: 'Write a reply… (Enter sends)',
   send: 'Send',
   sending: 'Sending…',
   sent: 'Sent',

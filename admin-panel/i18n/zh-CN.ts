@@ -30,7 +30,7 @@ export const zhCN: AdminStrings = {
   lastSeen: '最近访问',
   none: '—',
   messageLabel: '回复',
-  placeholder: '输入回复…（Enter 发送，Shift+Enter 换行）',
+  placeholder: '输入回复…（Enter 发送）',
   send: '发送',
   sending: '发送中…',
   sent: '已发送',
