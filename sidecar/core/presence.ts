@@ -66,21 +66,22 @@ export class Presence {
     await this.refresh();
   }
 
+  // Monotonic time: a wall clock set back would keep visitors "online" (and in this map) until it caught up.
   visitorSeen(visitorId: string): void {
-    this.visitorsSeen.set(visitorId, Date.now());
+    this.visitorsSeen.set(visitorId, performance.now());
   }
 
   /** Seen by this process within the online window (the database lags one batch). */
   visitorRecentlySeen(visitorId: string): boolean {
     const at = this.visitorsSeen.get(visitorId);
-    return at !== undefined && Date.now() - at < VISITOR_ONLINE_WINDOW_MS;
+    return at !== undefined && performance.now() - at < VISITOR_ONLINE_WINDOW_MS;
   }
 
   async flush(): Promise<void> {
     const now = new Date();
     const agents = [...this.agentsSeen];
     this.agentsSeen.clear();
-    const cutoff = Date.now() - VISITOR_ONLINE_WINDOW_MS;
+    const cutoff = performance.now() - VISITOR_ONLINE_WINDOW_MS;
     const visitors = [...this.visitorsSeen.keys()];
     for (const [id, at] of this.visitorsSeen) if (at < cutoff) this.visitorsSeen.delete(id);
     try {
