@@ -1,7 +1,7 @@
 // HS256 JWTs (RFC 7519) with the shared secret: visitor tokens (issued here),
 // agent tokens (issued by the CMS) and stream tickets (issued here, 60 s, single use).
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { KefuError } from '../core/kefu-error.js';
 import { AGENT_ID, VISITOR_ID } from '../core/message.js';
 import type { Agent } from '../core/chat.js';
@@ -20,10 +20,13 @@ export interface Ticket {
 const unauthorized = (message = 'missing or invalid token') => new KefuError('unauthorized', message);
 
 export class Tokens {
-  private readonly key: Uint8Array;
+  // A KeyObject, not the raw bytes: given bytes, jose imports a WebCrypto key on
+  // every sign and verify, which cost 2.5x the CPU of a verify with a ready key
+  // (docs/benchmarks.md: every poll and send verifies a token).
+  private readonly key: KeyObject;
 
   constructor(secret: string) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(new TextEncoder().encode(secret));
   }
 
   private async verify(token: string, clockTolerance = 5) {
