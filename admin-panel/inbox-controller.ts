@@ -4,9 +4,10 @@ import { FallbackTransport } from '../client/fallback-transport.js';
 import { IframeStreamTransport } from '../client/iframe-stream-transport.js';
 import { createLongPollTransport } from '../client/long-poll-transport.js';
 import { MessageLog } from '../client/message-log.js';
-import { randomId } from '../client/random-id.js';
+import { Outbox } from '../client/outbox.js';
 import { jwtClaims, TokenSource } from '../client/token-source.js';
 import type { Transport, TransportHandlers } from '../client/transport.js';
+import { TypingSignal } from '../client/typing-signal.js';
 import type { ChatMessage, Conversation, FeedBatch, FeedStatus } from '../client/types.js';
 
 export type Presence = 'online' | 'away';
@@ -52,7 +53,6 @@ export class InboxController {
   /** Highest agent-message mid each visitor has read. */
   readonly visitorReadUpto = new Map<string, number>();
   readonly typing = new Map<string, { from: string; name?: string }>();
-  pending: PendingReply[] = [];
   selected: string | undefined;
   status: FeedStatus = 'connecting';
   agentsOnline = 0;
@@ -67,9 +67,15 @@ export class InboxController {
   private presenceTimer: ReturnType<typeof setInterval> | undefined;
   private listTimer: ReturnType<typeof setInterval> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private ownTypingSentAt = 0;
-  private ownTypingTo: string | undefined;
-  private ownTypingIdle: ReturnType<typeof setTimeout> | undefined;
+  private readonly outbox = new Outbox<PendingReply, ChatMessage>({
+    deliver: (p) => this.withToken(() => this.api.send(p.visitorId, p.content, p.clientId)),
+    onDelivered: (message) => {
+      this.applyMessage(message);
+      this.changed();
+    },
+    onChange: () => this.changed(),
+  });
+  private readonly ownTyping = new TypingSignal<string>((typing, visitorId) => this.api.typing(visitorId, typing));
 
   constructor(private readonly opts: InboxOptions) {
     this.api = new AgentApi(opts.base, () => opts.tokens.token);
@@ -80,6 +86,11 @@ export class InboxController {
       // no storage: default presence
     }
     this.presence = stored === 'away' ? 'away' : 'online';
+  }
+
+  /** Replies not yet confirmed by the server, sending or failed. */
+  get pending(): readonly PendingReply[] {
+    return this.outbox.items;
   }
 
   /** `agent:<id>` of the signed-in agent. */
@@ -304,7 +315,7 @@ export class InboxController {
       c.lastMessage = m;
       c.lastMessageAt = m.createdAt;
     }
-    if (m.clientId) this.pending = this.pending.filter((p) => p.clientId !== m.clientId);
+    if (m.clientId) this.outbox.settle([m.clientId]);
     const typer = this.typing.get(visitorId);
     if (typer?.from === m.from) this.typing.delete(visitorId);
     if (!m.from.startsWith('v_') || !fresh || !isNew) return;
@@ -315,7 +326,8 @@ export class InboxController {
   }
 
   async select(visitorId: string | undefined): Promise<void> {
-    if (this.ownTypingTo && this.ownTypingTo !== visitorId) this.stopTyping();
+    const typingTo = this.ownTyping.recipient;
+    if (typingTo && typingTo !== visitorId) this.stopTyping();
     this.selected = visitorId;
     this.changed();
     if (!visitorId) return;
@@ -376,55 +388,22 @@ export class InboxController {
     const visitorId = this.selected;
     const content = text.trim();
     if (!visitorId || !content || content.length > 4000) return false;
-    const p: PendingReply = { clientId: randomId(), visitorId, content, state: 'sending' };
-    this.pending = [...this.pending, p];
     this.stopTyping();
-    this.changed();
-    void this.deliver(p);
+    this.outbox.send({ visitorId, content });
     return true;
   }
 
+  /** Sends a failed reply again with its original clientId. */
   retry(clientId: string): void {
-    const p = this.pending.find((x) => x.clientId === clientId);
-    if (!p || p.state !== 'failed') return;
-    p.state = 'sending';
-    this.pending = [...this.pending];
-    this.changed();
-    void this.deliver(p);
-  }
-
-  private async deliver(p: PendingReply): Promise<void> {
-    try {
-      const message = await this.withToken(() => this.api.send(p.visitorId, p.content, p.clientId));
-      this.pending = this.pending.filter((x) => x.clientId !== p.clientId);
-      this.applyMessage(message);
-    } catch {
-      p.state = 'failed';
-      this.pending = [...this.pending];
-    }
-    this.changed();
+    this.outbox.retry(clientId);
   }
 
   noteTyping(): void {
-    const visitorId = this.selected;
-    if (!visitorId) return;
-    const now = Date.now();
-    if (now - this.ownTypingSentAt > 3000 || this.ownTypingTo !== visitorId) {
-      this.ownTypingSentAt = now;
-      this.ownTypingTo = visitorId;
-      this.api.typing(visitorId, true).catch(() => {});
-    }
-    clearTimeout(this.ownTypingIdle);
-    this.ownTypingIdle = setTimeout(() => this.stopTyping(), 4000);
+    if (this.selected) this.ownTyping.note(this.selected);
   }
 
   stopTyping(): void {
-    clearTimeout(this.ownTypingIdle);
-    const to = this.ownTypingTo;
-    if (!to) return;
-    this.ownTypingTo = undefined;
-    this.ownTypingSentAt = 0;
-    this.api.typing(to, false).catch(() => {});
+    this.ownTyping.stop();
   }
 
   private changed(): void {

@@ -5,11 +5,12 @@ import { IframeStreamTransport } from '../client/iframe-stream-transport.js';
 import { createIntervalPollTransport } from '../client/interval-poll-transport.js';
 import { createLongPollTransport } from '../client/long-poll-transport.js';
 import { MessageLog } from '../client/message-log.js';
-import { randomId } from '../client/random-id.js';
+import { Outbox } from '../client/outbox.js';
 import { SharedFeed } from '../client/shared-feed.js';
 import { sleep } from '../client/sleep.js';
 import { VisitorApi, type SessionRequest } from '../client/visitor-api.js';
 import type { Transport, TransportHandlers } from '../client/transport.js';
+import { TypingSignal } from '../client/typing-signal.js';
 import type { ChatMessage, FeedBatch, FeedStatus } from '../client/types.js';
 import { VisitorStorage } from './visitor-storage.js';
 
@@ -54,7 +55,6 @@ export class ChatController {
   hasMore = true;
   loadingOlder = false;
   readonly log = new MessageLog();
-  pending: PendingMessage[] = [];
   /** Who of the team is typing right now. */
   typing: { from: string; name?: string } | undefined;
 
@@ -63,8 +63,18 @@ export class ChatController {
   private feed: SharedFeed | undefined;
   private readUpto = 0;
   private typingExpiry: ReturnType<typeof setTimeout> | undefined;
-  private ownTypingIdle: ReturnType<typeof setTimeout> | undefined;
-  private ownTypingSentAt = 0;
+  private readonly outbox = new Outbox<PendingMessage, ChatMessage>({
+    deliver: async (p) => {
+      if (!this.started) await this.start();
+      return this.api.send(p.content, p.clientId);
+    },
+    onDelivered: (message) => {
+      this.handleBatch({ messages: [message], events: [] }, false);
+      this.feed?.publish({ messages: [message], events: [] });
+    },
+    onChange: () => this.changed(),
+  });
+  private readonly ownTyping = new TypingSignal((typing) => this.api.typing(typing));
   private starting: Promise<void> | undefined;
   private readonly stopped = new AbortController();
 
@@ -76,6 +86,15 @@ export class ChatController {
   /** True when this browser already has a conversation with this server. */
   get hasToken(): boolean {
     return !!this.api.token;
+  }
+
+  /** Own messages not yet confirmed by the server, sending or failed. */
+  get pending(): readonly PendingMessage[] {
+    return this.outbox.items;
+  }
+
+  set pending(items: readonly PendingMessage[]) {
+    this.outbox.items = items;
   }
 
   /** Own messages and pending ones, plus the team's, in display order. */
@@ -163,7 +182,7 @@ export class ChatController {
     this.stopped.abort();
     this.feed?.stop();
     clearTimeout(this.typingExpiry);
-    clearTimeout(this.ownTypingIdle);
+    this.ownTyping.cancel();
   }
 
   private async loadLatest(): Promise<void> {
@@ -237,10 +256,7 @@ export class ChatController {
   handleBatch(batch: FeedBatch, live: boolean): void {
     if (typeof batch.agentsOnline === 'number') this.agentsOnline = batch.agentsOnline;
     const fresh = this.log.add(batch.messages ?? []);
-    if (fresh.length) {
-      const ids = new Set(fresh.map((m) => m.clientId).filter(Boolean));
-      if (ids.size) this.pending = this.pending.filter((p) => !ids.has(p.clientId));
-    }
+    if (fresh.length) this.outbox.settle(fresh.map((m) => m.clientId));
     for (const ev of batch.events ?? []) {
       if (ev.type === 'presence') this.agentsOnline = ev.agentsOnline;
       else if (ev.type === 'read' && ev.by === 'agent' && (!ev.visitorId || ev.visitorId === this.visitorId)) {
@@ -268,55 +284,23 @@ export class ChatController {
   send(text: string): boolean {
     const content = text.trim();
     if (!content || content.length > MAX_LENGTH) return false;
-    const pending: PendingMessage = { clientId: randomId(), content, state: 'sending', createdAt: new Date().toISOString() };
-    this.pending = [...this.pending, pending];
     this.stopTyping();
-    this.changed();
-    void this.deliver(pending);
+    this.outbox.send({ content, createdAt: new Date().toISOString() });
     return true;
   }
 
   /** Sends a failed message again with its original clientId. */
   retry(clientId: string): void {
-    const p = this.pending.find((x) => x.clientId === clientId);
-    if (!p || p.state !== 'failed') return;
-    p.state = 'sending';
-    this.pending = [...this.pending];
-    this.changed();
-    void this.deliver(p);
-  }
-
-  private async deliver(p: PendingMessage): Promise<void> {
-    try {
-      if (!this.started) await this.start();
-      const message = await this.api.send(p.content, p.clientId);
-      this.pending = this.pending.filter((x) => x.clientId !== p.clientId);
-      this.handleBatch({ messages: [message], events: [] }, false);
-      this.feed?.publish({ messages: [message], events: [] });
-    } catch {
-      p.state = 'failed';
-      this.pending = [...this.pending];
-      this.changed();
-    }
+    this.outbox.retry(clientId);
   }
 
   /** Call on every keystroke in the composer: sends `typing: true` at most every 3 s, `false` after 4 s idle. */
   noteTyping(): void {
-    if (!this.started) return;
-    const now = Date.now();
-    if (now - this.ownTypingSentAt > 3000) {
-      this.ownTypingSentAt = now;
-      this.api.typing(true).catch(() => {});
-    }
-    clearTimeout(this.ownTypingIdle);
-    this.ownTypingIdle = setTimeout(() => this.stopTyping(), 4000);
+    if (this.started) this.ownTyping.note();
   }
 
   stopTyping(): void {
-    clearTimeout(this.ownTypingIdle);
-    if (!this.ownTypingSentAt) return;
-    this.ownTypingSentAt = 0;
-    this.api.typing(false).catch(() => {});
+    this.ownTyping.stop();
   }
 
   private changed(): void {
