@@ -5,9 +5,17 @@
 // when a source under sidecar/ is newer; dist/ is left to the real build.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
-const root = resolve(import.meta.dirname, '..', '..');
+/** The project folder (this file also runs compiled, from node_modules/.cache, for the soak). */
+function findRoot(from: string): string {
+  for (let d = from; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'sidecar', 'main.ts'))) return d;
+    if (dirname(d) === d) throw new Error(`no Kefu project above ${from}`);
+  }
+}
+
+const root = findRoot(import.meta.dirname);
 export const BUILD_DIR = join(root, 'node_modules', '.cache', 'kefu-process-tests');
 const ENTRY = join(BUILD_DIR, 'kefu.mjs');
 
