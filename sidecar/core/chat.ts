@@ -73,10 +73,11 @@ export class Chat {
 
   private async write(m: Parameters<Store['insertMessage']>[0], visitorId: string) {
     const result = await this.deps.store.insertMessage(m);
-    if (result.created) {
-      await this.deps.store.noteActivity(visitorId, result.message.mid);
-      await this.deps.feed.kick();
-    }
+    // Also on a repeat (same clientId): the first attempt's row may have committed
+    // while its answer was lost (database link or client cut), before this step ran.
+    // noteActivity only ever moves last_mid forwards, so repeating it is harmless.
+    await this.deps.store.noteActivity(visitorId, result.message.mid);
+    if (result.created) await this.deps.feed.kick();
     return result;
   }
 
