@@ -8,6 +8,8 @@ export interface TcpProxy {
   origin: string;
   /** Connections handed to each backend port so far. */
   counts: Map<number, number>;
+  /** Cuts every open connection at once (both sides see a reset), as a network fault would. */
+  cutAll(): number;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,11 @@ export async function startTcpProxy(backendPorts: readonly number[]): Promise<Tc
     port,
     origin: `http://127.0.0.1:${port}`,
     counts,
+    cutAll() {
+      const n = sockets.size;
+      for (const s of sockets) s.resetAndDestroy();
+      return n;
+    },
     close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
   };
 }

@@ -184,6 +184,22 @@ describe('a PHP writer inserting in bulk while clients poll', () => {
   }, 60_000);
 });
 
+describe('a send whose row committed but whose answer was lost', () => {
+  it('the retry with the same clientId answers 200 with that row, and the agents\' list shows the conversation', async () => {
+    const v = await session();
+    // The sidecar's INSERT committed, then the link to the database (or to the client) broke before the answer.
+    const [r] = await db.query<mysql.ResultSetHeader>(
+      `INSERT INTO ${table()} (pos, rec, content, isread, client_id) VALUES (?, 'admin', 'first words', 0, 'lost-answer-1')`, [v.visitorId]);
+    const retry = await api<{ message: { mid: number; content: string } }>('/api/visitor/messages', v.token, { content: 'first words', clientId: 'lost-answer-1' });
+    expect(retry.status).toBe(200);
+    expect(retry.body.message).toMatchObject({ mid: r.insertId, content: 'first words' });
+    const [rows] = await db.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table()} WHERE pos = ?`, [v.visitorId]);
+    expect(Number(rows[0].n)).toBe(1);
+    const list = await api<{ conversations: Array<{ visitorId: string; lastMessage: { mid: number } | null }> }>('/api/agent/conversations', agentToken);
+    expect(list.body.conversations.find((c) => c.visitorId === v.visitorId)?.lastMessage?.mid).toBe(r.insertId);
+  });
+});
+
 describe('a poll answer lost on a cut connection', () => {
   it('is delivered again by the next poll with the same cursor, and marked read only after that', async () => {
     const v = await session();

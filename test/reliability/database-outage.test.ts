@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPrivateMariaDb, connectPrivate, type PrivateMariaDb } from '../helpers/private-mariadb.js';
 import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
 import { SimAgent, SimVisitor, deliveryViolations } from '../helpers/chat-harness.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { request } from '../helpers/http-probe.js';
 
 let db: PrivateMariaDb;
 
@@ -122,6 +124,75 @@ describe.each([
       await conn.end();
     }
     console.info(`[database outage] acked ${allFromVisitors.length + agent.acked.length}, retried sends ${sendStatuses.length} (all 503), violations 0`);
+  }, 90_000);
+});
+
+describe('the network between sidecar and database cut mid-statement, repeatedly', () => {
+  let sc: TestSidecar;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    if (!db.running) await db.start();
+    proxy = await startTcpProxy([db.port]);
+    sc = await startSidecar({
+      store: 'mysql',
+      env: { KEFU_DATABASE_URL: `mysql://root@127.0.0.1:${proxy.port}/kefu`, KEFU_VISITOR_SEND_BURST: '1000', KEFU_VISITOR_SEND_PER_SECOND: '1000', KEFU_IP_SEND_PER_MINUTE: '100000' },
+    });
+  });
+
+  afterAll(async () => {
+    await sc?.stop();
+    await proxy?.close();
+  });
+
+  it('loses and doubles nothing: a statement that committed unseen is found by its clientId on retry; the agents\' list stays right', async () => {
+    const retries: number[] = [];
+    const opts = { wait: 3, maxRetryDelayMs: 300, onRetry: (s: number) => retries.push(s) };
+    const agent = new SimAgent(sc.origin, await sc.agentToken(1, 'Ann'), opts).start();
+    const visitors = await Promise.all(Array.from({ length: VISITORS }, (_, i) => new SimVisitor(sc.origin, opts).start(`C${i}`)));
+    let running = true;
+    const flows = visitors.map(async (v, i) => {
+      let n = 0;
+      while (running) {
+        const text = `c${i} line ${n++}`;
+        await v.send(text);
+        await agent.reply(v.visitorId, `re: ${text}`);
+      }
+    });
+    let cuts = 0;
+    for (let k = 0; k < 12; k++) {
+      await new Promise((r) => setTimeout(r, 150 + Math.random() * 150)); // cuts land at random points of the flow
+      cuts += proxy.cutAll();
+    }
+    const mark = visitors.reduce((n, v) => n + v.acked.length, 0);
+    await vi_waitFor(() => visitors.reduce((n, v) => n + v.acked.length, 0) >= mark + 2 * VISITORS, 20_000);
+    running = false;
+    await Promise.all(flows);
+    const fromVisitors = visitors.flatMap((v) => v.acked);
+    await vi_waitFor(() => fromVisitors.every((m) => agent.shown.byMid.has(m.mid)) &&
+      visitors.every((v) => agent.acked.filter((m) => m.to === v.visitorId).every((m) => v.shown.byMid.has(m.mid))), 20_000);
+    agent.stop();
+    visitors.forEach((v) => v.stop());
+    expect([
+      ...deliveryViolations('agent', agent.shown, [...fromVisitors, ...agent.acked]),
+      ...visitors.flatMap((v, i) => deliveryViolations(`visitor ${i}`, v.shown, agent.acked.filter((m) => m.to === v.visitorId))),
+    ]).toEqual([]);
+    expect(retries.length).toBeGreaterThan(0);
+    expect(new Set(retries)).toEqual(new Set([503]));
+    const conn = await connectPrivate(db);
+    try {
+      const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM \`${sc.prefix}kefu_msg\``);
+      expect(Number((rows as Array<{ n: number }>)[0].n)).toBe(fromVisitors.length + agent.acked.length);
+    } finally {
+      await conn.end();
+    }
+    // Every conversation is listed for the agents with its true last message.
+    const list = (await request(sc.url, '/api/agent/conversations', { token: await sc.agentToken(1, 'Ann') })).json as { conversations: Array<{ visitorId: string; lastMessage: { mid: number } | null }> };
+    for (const v of visitors) {
+      const last = Math.max(...[...v.acked, ...agent.acked.filter((m) => m.to === v.visitorId)].map((m) => m.mid));
+      expect(list.conversations.find((c) => c.visitorId === v.visitorId)?.lastMessage?.mid).toBe(last);
+    }
+    console.info(`[database link cut] ${cuts} connections cut in 12 bursts; ${fromVisitors.length + agent.acked.length} acked, ${retries.length} retried (all 503), 0 lost, 0 doubled`);
   }, 90_000);
 });
 
