@@ -73,10 +73,11 @@ describe('message floods', () => {
       expect(JSON.parse(a.body)).toMatchObject({ error: { code: 'rate_limited' } });
     }
     expect(calm.map((c) => c.status)).toEqual([201, 201, 201]);
-    expect(Math.max(...calm.map((c) => c.ms))).toBeLessThan(1_000);
+    expect(Math.max(...calm.map((c) => c.ms))).toBeLessThan(2_000);
     // Refused attempts do not use up the address's allowance: a colleague behind the same address can still write.
     const next = await Promise.all(Array.from({ length: 5 }, (_, i) => from('127.0.0.2', 'POST', '/api/visitor/messages', { token: neighbour.token, json: { content: `colleague ${i}` } })));
     expect(next.map((n) => n.status)).toEqual([201, 201, 201, 201, 201]);
+    console.info(`[abuse] one visitor's flood of ${answers.length}: ${accepted} accepted, ${limited.length} × 429; bystander sends took at most ${Math.max(...calm.map((c) => c.ms)).toFixed(0)} ms`);
   });
 
   it('many visitors from one address are limited together; another address is unaffected', async () => {
