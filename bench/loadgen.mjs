@@ -59,7 +59,7 @@ const api = {
    * as it is answered. `ports` spreads them round-robin over several servers.
    * Resolves once every poll is sent and the server has answered none for `quietMs`.
    */
-  async hold({ kind, set, from = 0, to, ports, wait = 30, quietMs = 1000 }) {
+  async hold({ kind, set, from = 0, to, ports, wait = 30, quietMs = 1000, untilHeld = true }) {
     const list = visitors.get(set).slice(from, to);
     const before = pollers.length;
     const t0 = performance.now();
@@ -79,7 +79,7 @@ const api = {
       void pollLoop(p, kind, wait, () => { lastAnswer = performance.now(); });
     });
     const deadline = performance.now() + 120_000;
-    for (;;) {
+    while (untilHeld) {
       const mine = pollers.slice(before);
       const inFlight = mine.filter((p) => p.inFlight).length;
       const quiet = performance.now() - lastAnswer >= quietMs;

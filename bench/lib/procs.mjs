@@ -126,6 +126,25 @@ export class ServerProcess {
     return cpuSeconds(this.pid);
   }
 
+  /** Event-loop delay since the last call (ms): p50, p99, max; then starts over. */
+  loopDelay() {
+    const id = ++this.seq;
+    return new Promise((resolve) => {
+      const t = setTimeout(() => { this.probes.delete(id); resolve(null); }, 5000);
+      this.probes.set(id, (m) => { clearTimeout(t); resolve({ p50: m.p50, p99: m.p99, max: m.max }); });
+      this.child.send({ probe: 'loop', id });
+    });
+  }
+
+  /** Writes a V8 heap snapshot of the server to `file` (for `--snapshots`). */
+  snapshot(file) {
+    const id = ++this.seq;
+    return new Promise((resolve) => {
+      this.probes.set(id, (m) => resolve(m.file));
+      this.child.send({ probe: 'snapshot', id, file });
+    });
+  }
+
   async stop() {
     if (this.child.exitCode !== null) return;
     this.child.kill('SIGTERM');
