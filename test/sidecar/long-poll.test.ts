@@ -126,15 +126,6 @@ describe('long-poll delivery on MySQL', () => {
     expect(b.body.messages.map((m: any) => m.mid)).toEqual(a.body.messages.map((m: any) => m.mid));
   });
 
-  it('holds a 30-second poll to its end: no server timeout cuts it', async () => {
-    const v = await newVisitor(s.url);
-    const t0 = performance.now();
-    const r = await poll(s.url, 'visitor', v.token, v.cursor, 30);
-    expect(r.status).toBe(200);
-    expect(r.body.messages).toEqual([]);
-    expect(performance.now() - t0).toBeGreaterThan(29_500);
-  }, 40_000);
-
   it('waits instead of answering at once when nothing is new', async () => {
     const v = await newVisitor(s.url);
     const t0 = performance.now();
@@ -218,4 +209,20 @@ describe('long-poll delivery on MySQL', () => {
     expect(r.body.agentsOnline).toBe(1);
     expect(r.body.events).toContainEqual({ type: 'presence', agentsOnline: 1 });
   });
+});
+
+describe('long-poll timeouts', () => {
+  // A sidecar of its own: no agent comes or goes, so no presence event ends the wait early.
+  let quiet: TestSidecar;
+  beforeAll(async () => { quiet = await startSidecar({ store: 'sqlite' }); });
+  afterAll(() => quiet?.stop());
+
+  it('holds a 30-second poll to its end: no server timeout cuts it', async () => {
+    const v = await newVisitor(quiet.url);
+    const t0 = performance.now();
+    const r = await poll(quiet.url, 'visitor', v.token, v.cursor, 30);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ messages: [], events: [] });
+    expect(performance.now() - t0).toBeGreaterThan(29_500);
+  }, 40_000);
 });
