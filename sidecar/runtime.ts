@@ -1,5 +1,6 @@
 // Builds the delivery core around a store: feed, hub, delivery, presence and
 // chat, wired together. Knows nothing of HTTP.
+import { setMaxListeners } from 'node:events';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
@@ -44,6 +45,9 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
   const delivery = new Delivery({ store, feed, hub, agentsOnline: () => presence.agentsOnline });
   const chat = new Chat({ store, feed, delivery, presence });
   const shutdownController = new AbortController();
+  // Every held poll and open stream listens for shutdown (and stops listening when it
+  // ends), so thousands of listeners are normal here, not the leak Node warns of at 11.
+  setMaxListeners(0, shutdownController.signal);
   let pruneTimer: NodeJS.Timeout | null = null;
 
   return {
