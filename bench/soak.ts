@@ -15,7 +15,9 @@
 // against the baseline before any client connected.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { buildSidecarOnce, spawnSidecar } from '../test/helpers/built-sidecar.js';
 import { freePort, startPrivateMariaDb, type PrivateMariaDb } from '../test/helpers/private-mariadb.js';
@@ -38,6 +40,8 @@ const VISITORS = option('visitors', 2000);
 const AGENTS = option('agents', 20);
 const INTERVAL_S = option('interval', 30);
 const DATABASE_URL = option('database-url', null);
+/** Every 15 s the sidecar runs a full GC and reports its heap: the live-memory trend, free of allocator noise. */
+const HEAP_PROBE = !process.argv.includes('--no-heap-probe');
 const PER_ADDRESS = 20;
 const SECRET = 'kefu-soak-secret-' + randomBytes(12).toString('hex');
 
@@ -210,9 +214,12 @@ async function main(): Promise<void> {
   const url = DATABASE_URL ?? (db = await startPrivateMariaDb()).url;
   const prefix = `soak_${randomBytes(3).toString('hex')}_`;
   port = await freePort();
+  const probeDir = mkdtempSync(join(tmpdir(), 'kefu-soak-'));
+  const probe = join(probeDir, 'heap-probe.mjs');
+  writeFileSync(probe, `setInterval(() => { globalThis.gc(); process.stderr.write('heap-after-gc ' + process.memoryUsage().heapUsed + '\\n'); }, 15000).unref();\n`);
   const sc = spawnSidecar(entry, port, {
     NODE_ENV: 'production', KEFU_SECRET: SECRET, KEFU_DATABASE_URL: url, KEFU_TABLE_PREFIX: prefix, KEFU_LOG_LEVEL: 'warn',
-  });
+  }, HEAP_PROBE ? ['--expose-gc', '--import', probe] : []);
   let failed = false;
   try {
     await sc.ready(60_000);
@@ -333,6 +340,8 @@ async function main(): Promise<void> {
     const firstMin = samples.filter((s) => s.t >= 60 && s.t < 120);
     const lastMin = samples.filter((s) => s.t >= loadSeconds - 60 - 90);
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const heap = [...sc.output().matchAll(/heap-after-gc (\d+)/g)].map((m, i) => [(i + 1) * 15, Number(m[1]) / 2 ** 20] as [number, number]);
+    const heapWarm = heap.filter(([t]) => t >= 60 && t <= loadSeconds);
     const result = {
       visitors: VISITORS, agents: AGENTS, minutes: MINUTES, loadSeconds: Math.round(loadSeconds),
       sent: sentByMid.size, visitorLines, replyLines, delivered, deliveries: all.length, undelivered: sentByMid.size - delivered,
@@ -350,6 +359,10 @@ async function main(): Promise<void> {
         lastMinute: +avg(lastMin.map((s) => s.rss)).toFixed(0), end: +rssEnd.toFixed(0), peak: +Math.max(...samples.map((s) => s.rss)).toFixed(0),
         slopeAfterWarmupMbPerMin: +slopePerMinute(warm.map((s) => [s.t, s.rss])).toFixed(2),
       },
+      heapAfterGcMb: heap.length ? {
+        firstAfterWarmup: +(heapWarm[0]?.[1] ?? NaN).toFixed(1), last: +(heapWarm[heapWarm.length - 1]?.[1] ?? NaN).toFixed(1),
+        slopeMbPerMin: +slopePerMinute(heapWarm).toFixed(2), everyMinute: heapWarm.filter(([t]) => t % 60 === 0).map(([, v]) => +v.toFixed(1)),
+      } : null,
       fds: { baseline: baseline.fd, peak: Math.max(...samples.map((s) => s.fd)), end: fdEnd },
       sidecarCpuPercent: +(((cpuSeconds(pid) - baseline.cpu) / loadSeconds) * 100).toFixed(0),
       rssEveryMinute: samples.filter((s) => Math.round(s.t) % 60 < 5).map((s) => +s.rss.toFixed(0)),
@@ -363,6 +376,7 @@ async function main(): Promise<void> {
 | batches out of mid order | ${result.batchesOutOfOrder} |
 | delivery latency p50 / p99 | ${result.latencyMs.p50} ms / ${result.latencyMs.p99} ms |
 | sidecar RSS: start, after warm-up, last minute, end | ${result.memoryMb.baseline} / ${result.memoryMb.firstMinuteAfterWarmup} / ${result.memoryMb.lastMinute} / ${result.memoryMb.end} MB (slope ${result.memoryMb.slopeAfterWarmupMbPerMin} MB/min) |
+| sidecar heap after a full GC: first after warm-up, last | ${result.heapAfterGcMb ? `${result.heapAfterGcMb.firstAfterWarmup} / ${result.heapAfterGcMb.last} MB (slope ${result.heapAfterGcMb.slopeMbPerMin} MB/min)` : 'not probed'} |
 | open descriptors: baseline, peak, end | ${result.fds.baseline} / ${result.fds.peak} / ${result.fds.end} |
 | sidecar CPU (of one core) | ${result.sidecarCpuPercent}% |`);
     failed = result.sent !== result.delivered || result.duplicatesShown > 0 || result.batchesOutOfOrder > 0 || result.fds.end > result.fds.baseline + 2;
@@ -372,6 +386,7 @@ async function main(): Promise<void> {
     for (const r of inFlight) r.destroy();
     for (const a of agentsByIp.values()) a.destroy();
     await sc.kill('SIGTERM');
+    rmSync(probeDir, { recursive: true, force: true });
     if (db) await db.destroy();
     else if (DATABASE_URL) {
       const c = await mysql.createConnection({ uri: DATABASE_URL });

@@ -75,8 +75,8 @@ export interface SidecarProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnSidecar(entry: string, port: number, env: Record<string, string>): SidecarProcess {
-  const proc = spawn(process.execPath, [entry, 'serve'], {
+export function spawnSidecar(entry: string, port: number, env: Record<string, string>, nodeArgs: readonly string[] = []): SidecarProcess {
+  const proc = spawn(process.execPath, [...nodeArgs, entry, 'serve'], {
     env: { PATH: process.env.PATH ?? '', KEFU_HOST: '127.0.0.1', KEFU_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
