@@ -33,6 +33,10 @@ export function renderReport(r) {
     targets.push([`${top.n.toLocaleString('en')} held polls in one process, ≤ 15 KB each and ≤ 1.5x bare node:http`,
       `${n1(top.kbPerPoll)} KB/poll, ${top.held}/${top.n} held, ${top.errors} errors; bare node ${n1(topNode?.kbPerPoll)} KB → ${n1(top.kbPerPoll / topNode?.kbPerPoll, 2)}x`, mark(ok)]);
   }
+  if (top?.herd) {
+    rows.push([`One agent going online / away with ${top.n.toLocaleString('en')} polls held: sidecar CPU, longest event-loop block`,
+      `${n1(top.herd.online.cpuSeconds, 2)} s, ${ms(top.herd.online.loopMaxMs)} / ${n1(top.herd.away.cpuSeconds, 2)} s, ${ms(top.herd.away.loopMaxMs)}`, '—', '—', '—']);
+  }
   // 2. Database load.
   const lv0 = kefu.held?.levels?.[0];
   const qTop = top?.qps;
@@ -227,6 +231,14 @@ Steps (1) and (2) alone, tried on a copy of the built sidecar in alternating 7 s
 messages/s, took p50 from 8.4–10.2 ms to 4.8–6.9 ms and the median round p99 from 144 ms to 91 ms on the
 (then very busy) machine; the CPU per message did not move (about 2.1–2.4 ms), so the remaining tail is CPU:
 tokens, HTTP and the acknowledgement's three statements.
+
+**Agents coming and going wake every poll.** When the number of agents online changes, \`Hub.notifyAll()\`
+answers every held poll in the same turn of the event loop, and every visitor re-polls at once: with
+${top?.n?.toLocaleString('en')} polls held, one agent going online cost ${n1(top?.herd?.online.cpuSeconds, 2)} s of CPU and blocked the event loop for
+${ms(top?.herd?.online.loopMaxMs)}, during which nothing else is delivered. (The delivery figures above are taken
+with the agent already online, so they do not include this.) *To close it:* do not answer held polls for a
+presence change; let the count ride on the next answer each poll gives anyway (at most one \`wait\` later),
+or wake them in slices of a few hundred per event-loop turn spread over a few seconds.
 
 **Throughput** (${best ? `${best.rate}/s sustained` : 'none sustained'}${fail ? `, ${fail.rate}/s not` : ''}). The limit is the sidecar's one core: at
 ${fail?.rate ?? '—'}/s it used ${n1(fail?.usage.serverCpu * 100, 0)}% of a core and waited ${n1(fail?.usage.runQueueMsPerS, 0)} ms per second for one (the machine was shared),

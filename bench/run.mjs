@@ -127,7 +127,7 @@ function mergeRounds(list) {
 }
 
 /** Held-poll memory for one server: RSS after GC at 0 and at each N, and after every socket closed. */
-async function heldMemory(lg, server, kind, set, db, user) {
+async function heldMemory(lg, server, kind, set, db, user, opts = {}) {
   const out = { levels: [] };
   const m0 = await server.memory();
   out.start = m0;
@@ -150,6 +150,7 @@ async function heldMemory(lg, server, kind, set, db, user) {
       // Idle CPU: the polls re-poll every 30 s, so this is the cost of keeping N visitors connected.
       level.idleCpu = (server.cpu() - c0) / ((performance.now() - t0) / 1000);
     }
+    if (opts.agentToken && n === P.held[P.held.length - 1]) level.herd = await presenceHerd(server, opts.agentToken);
     out.levels.push(level);
     log(`  ${server.label}: ${n} held (${st.held} waiting, ${st.errors.poll} errors), RSS ${(m.vmRssKb / 1024).toFixed(1)} MiB, ${level.kbPerPoll.toFixed(2)} KB/poll${level.qps !== undefined ? `, ${level.qps.toFixed(2)} queries/s, idle CPU ${(level.idleCpu * 100).toFixed(1)}%` : ''}`);
   }
@@ -164,6 +165,28 @@ async function heldMemory(lg, server, kind, set, db, user) {
   return out;
 }
 
+async function setAgentStatus(port, token, status) {
+  const r = await fetch(`http://127.0.0.1:${port}/kefu/api/agent/presence`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ status }),
+  });
+  return r.status;
+}
+
+/** An agent going online, then away, with every poll held: what waking them all costs. */
+async function presenceHerd(server, token) {
+  const out = {};
+  for (const status of ['online', 'away']) {
+    const c0 = server.cpu();
+    await server.loopDelay();
+    await setAgentStatus(server.port, token, status);
+    await sleep(5000);
+    const loop = await server.loopDelay();
+    out[status] = { cpuSeconds: server.cpu() - c0, loopMaxMs: loop?.max ?? NaN };
+    log(`  agent ${status}: ${out[status].cpuSeconds.toFixed(2)} s of sidecar CPU, event loop blocked up to ${out[status].loopMaxMs.toFixed(0)} ms`);
+  }
+  return out;
+}
+
 function countSockets(pid) {
   try {
     return readdirSync(`/proc/${pid}/fd`).filter((f) => {
@@ -174,7 +197,7 @@ function countSockets(pid) {
 
 /** CPU use of the server and of MariaDB, and fsyncs, around `fn`. */
 async function withUsage(server, fn, db) {
-  const mysqld = pidOf('mariadbd') ?? pidOf('mysqld');
+  const mysqld = db?.serverPid ?? pidOf('mariadbd') ?? pidOf('mysqld');
   const names = ['Innodb_data_fsyncs', 'Handler_commit'];
   const g0 = db ? await db.globalStatus(names) : null;
   const c0 = server.cpu();
@@ -262,11 +285,15 @@ async function main() {
     results.kefu.qps0 = qps0;
     log(`  0 held: ${results.kefu.qps0.toFixed(2)} queries/s`);
     log('kefu: held polls');
-    results.kefu.held = await heldMemory(lg, k, 'kefu', 'kefu', db, main.user);
+    results.kefu.held = await heldMemory(lg, k, 'kefu', 'kefu', db, main.user, { agentToken: token });
 
     // 3. Delivery latency: agent API, in rounds alternating with the bare node:http server
     // (both holding their polls throughout), so the machine's noise falls on both alike.
     log(`kefu: delivery, ${P.polls} polls, ${P.rate} messages/s for ${P.seconds} s, alternating with bare node:http`);
+    // The agent is online before the polls are held: a change in the number of agents online
+    // answers every held poll (measured on its own above), which is not what this figure is about.
+    await setAgentStatus(k.port, token, 'online');
+    await sleep(6000);
     await lg.call('hold', { kind: 'kefu', set: 'kefu', from: 0, to: P.polls, ports: [k.port] });
     await lg.call('hold', { kind: 'bare', set: 'bareNode', from: 0, to: P.polls, ports: [bareNode.port] });
     await settle(db, main.user, k);
@@ -336,6 +363,8 @@ async function main() {
     const c = await startKefu('kefu-b', multi.url);
     servers.push(c);
     await lg.call('sessions', 'multi', a.port, P.polls);
+    await setAgentStatus(a.port, token, 'online');
+    await sleep(6000);
     await lg.call('hold', { kind: 'kefu', set: 'multi', from: 0, to: P.polls, ports: [a.port, c.port] });
     await settle(db, multi.user, a);
     results.multi = { qpsIdle: await queryRate(db, multi.user, Math.min(P.dbWindow, 10)) };

@@ -30,6 +30,13 @@ export class BenchDb {
   async init() {
     const [v] = await this.q("SELECT @@version AS version, @@innodb_flush_log_at_trx_commit AS flush, @@sync_binlog AS syncBinlog, @@log_bin AS logBin, @@innodb_buffer_pool_size AS pool");
     this.info = v;
+    // The server under test's own pid (another mariadbd may be running for someone else's tests).
+    try {
+      const [f] = await this.q('SELECT @@pid_file AS f');
+      this.serverPid = Number((await import('node:fs')).readFileSync(f.f, 'utf8').trim()) || null;
+    } catch {
+      this.serverPid = null;
+    }
     try {
       const [u] = await this.q('SELECT @@userstat AS u');
       this.userstatBefore = Number(u.u);
