@@ -8,6 +8,8 @@ import type { Agent } from '../core/chat.js';
 
 export const AGENT_TOKEN_MAX_LIFE_S = 12 * 3600;
 export const TICKET_LIFE_S = 60;
+const CACHE_TTL_MS = 10 * 60_000;
+const CACHE_MAX = 50_000;
 
 export type Identity = { kind: 'visitor'; visitorId: string } | { kind: 'agent'; agent: Agent };
 
@@ -55,21 +57,38 @@ export class Tokens {
       .sign(this.key);
   }
 
+  /**
+   * Tokens verified lately, so that a client polling every few seconds costs one
+   * map look-up, not an HMAC each time. Only good tokens are kept, each until
+   * its `exp` (visitor tokens, which have none, for CACHE_TTL_MS).
+   */
+  private readonly verified = new Map<string, { who: Identity; until: number }>();
+
   /** Reads `Authorization: Bearer …`; 401 for anything missing, malformed, forged or expired. */
   async identify(authorization: string | undefined): Promise<Identity> {
     const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '');
     if (!m) throw unauthorized();
-    const p = await this.verify(m[1]);
+    const hit = this.verified.get(m[1]);
+    if (hit && Date.now() < hit.until) return hit.who;
+    if (hit) this.verified.delete(m[1]);
+    const { who, exp } = await this.check(m[1]);
+    if (this.verified.size >= CACHE_MAX) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(m[1], { who, until: Math.min(Date.now() + CACHE_TTL_MS, exp === undefined ? Infinity : exp * 1000) });
+    return who;
+  }
+
+  private async check(token: string): Promise<{ who: Identity; exp?: number }> {
+    const p = await this.verify(token);
     if (p.typ === 'visitor') {
       if (typeof p.sub !== 'string' || !VISITOR_ID.test(p.sub) || typeof p.iat !== 'number') throw unauthorized();
-      return { kind: 'visitor', visitorId: p.sub };
+      return { who: { kind: 'visitor', visitorId: p.sub }, exp: p.exp };
     }
     if (p.typ === 'agent') {
       if (typeof p.sub !== 'string' || !AGENT_ID.test(p.sub)) throw unauthorized();
       if (typeof p.iat !== 'number' || typeof p.exp !== 'number') throw unauthorized('agent token needs iat and exp');
       if (p.exp - p.iat > AGENT_TOKEN_MAX_LIFE_S) throw unauthorized('agent token lives longer than 12 hours');
       const name = typeof p.name === 'string' ? p.name.slice(0, 191) : '';
-      return { kind: 'agent', agent: { id: p.sub, name } };
+      return { who: { kind: 'agent', agent: { id: p.sub, name } }, exp: p.exp };
     }
     throw unauthorized();
   }

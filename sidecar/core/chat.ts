@@ -52,6 +52,7 @@ export class Chat {
   async startSession(visitorId: string | null, profile: Omit<VisitorUpdate, 'visitorId'>): Promise<{ visitor: VisitorProfile; created: boolean }> {
     const id = visitorId ?? newVisitorId();
     const visitor = await this.deps.store.upsertVisitor({ ...profile, visitorId: id }, new Date());
+    this.rememberVisitor(id);
     this.deps.presence.visitorSeen(id);
     await this.emit(id, 'agents', { type: 'visitor', visitor: { ...visitor, online: true } });
     return { visitor, created: visitorId === null };
@@ -73,18 +74,30 @@ export class Chat {
 
   private async write(m: Parameters<Store['insertMessage']>[0], visitorId: string) {
     const result = await this.deps.store.insertMessage(m);
+    // Committed: waiting recipients in this process are answered now, not after a tail.
+    if (result.created) this.deps.feed.accept(result.message);
     // Also on a repeat (same clientId): the first attempt's row may have committed
     // while its answer was lost (database link or client cut), before this step ran.
     // noteActivity only ever moves last_mid forwards, so repeating it is harmless.
     await this.deps.store.noteActivity(visitorId, result.message.mid);
-    if (result.created) await this.deps.feed.kick();
+    this.rememberVisitor(visitorId);
     return result;
   }
 
-  async requireVisitor(visitorId: string): Promise<VisitorProfile> {
+  /** Conversations known to exist (they are never removed while the process runs). */
+  private readonly knownVisitors = new Set<string>();
+
+  /** 404 unless the conversation exists; remembered, so agents' sends cost no look-up. */
+  async requireVisitor(visitorId: string): Promise<void> {
+    if (this.knownVisitors.has(visitorId)) return;
     const v = await this.deps.store.getVisitor(visitorId);
     if (!v) throw new KefuError('not_found', 'no such conversation');
-    return v;
+    this.rememberVisitor(visitorId);
+  }
+
+  private rememberVisitor(visitorId: string): void {
+    if (this.knownVisitors.size >= 100_000) this.knownVisitors.clear();
+    this.knownVisitors.add(visitorId);
   }
 
   /** Agents have read the visitor's messages up to `upto`. */

@@ -133,18 +133,7 @@ export class MessageFeed {
     this.healthy = true;
     const now = this.now();
     const before = this.seenMax;
-    const fresh: Message[] = [];
-    for (const m of batch.messages) {
-      if (this.byMid.has(m.mid)) continue;
-      if (m.mid > this.seenMax) {
-        for (let gap = this.seenMax + 1; gap < m.mid && this.pending.size < MAX_PENDING_GAPS; gap++) this.pending.set(gap, now);
-        this.seenMax = m.mid;
-      } else if (!this.pending.delete(m.mid)) {
-        continue; // below what we tracked: already delivered or abandoned long ago
-      }
-      this.remember(m, now);
-      fresh.push(m);
-    }
+    const fresh = batch.messages.filter((m) => this.take(m, now));
     for (const [mid, since] of this.pending) if (now - since > GAP_HOLD_MS) this.pending.delete(mid);
     this.trim(now);
 
@@ -157,6 +146,30 @@ export class MessageFeed {
     if (fresh.length) for (const l of this.listeners) l.messages(fresh);
     if (events.length) for (const l of this.listeners) l.events(events);
     return batch.messages.filter((m) => m.mid > before).length >= TAIL_BATCH || batch.events.length >= TAIL_BATCH;
+  }
+
+  /**
+   * A row this process has just committed: delivered at once, without waiting
+   * for a tail. The bookkeeping is the tail's own, so mids skipped on the way
+   * become gaps that the next tails re-check, and the tail will not bring it twice.
+   */
+  accept(m: Message): void {
+    if (!this.take(m, this.now())) return;
+    this.version++;
+    for (const l of this.listeners) l.messages([m]);
+  }
+
+  /** Records a row seen for the first time; false for one already had or given up on. */
+  private take(m: Message, now: number): boolean {
+    if (this.byMid.has(m.mid)) return false;
+    if (m.mid > this.seenMax) {
+      for (let gap = this.seenMax + 1; gap < m.mid && this.pending.size < MAX_PENDING_GAPS; gap++) this.pending.set(gap, now);
+      this.seenMax = m.mid;
+    } else if (!this.pending.delete(m.mid)) {
+      return false; // below what we tracked: already delivered or abandoned long ago
+    }
+    this.remember(m, now);
+    return true;
   }
 
   private remember(m: Message, now: number): void {

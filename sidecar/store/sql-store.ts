@@ -105,13 +105,17 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
   }
 
   async insertMessage(m: NewMessage): Promise<{ message: Message; created: boolean }> {
+    const at = new Date();
     try {
       const r = await this.db.run(
         `INSERT INTO \`${this.t.msg}\` (pos, rec, isread, content, created_at, client_id, from_name) VALUES (?, ?, 0, ?, ?, ?, ?)`,
-        [m.from, m.to, m.content, sqlTime(new Date()), m.clientId, m.fromName],
+        [m.from, m.to, m.content, sqlTime(at), m.clientId, m.fromName],
       );
-      const [row] = await this.db.all<MsgRow>(`SELECT ${MSG_COLS} FROM \`${this.t.msg}\` WHERE mid = ?`, [r.insertId]);
-      return { message: toMessage(row), created: true };
+      // The row is what was written: no need to read it back.
+      const message: Message = { mid: r.insertId, from: m.from, to: m.to, content: m.content, createdAt: at.toISOString(), read: false };
+      if (m.fromName) message.fromName = m.fromName;
+      if (m.clientId) message.clientId = m.clientId;
+      return { message, created: true };
     } catch (err) {
       if (!m.clientId || !this.db.isDuplicateKey(err)) throw err;
       const [row] = await this.db.all<MsgRow>(
