@@ -1,6 +1,7 @@
 // One place that turns errors into the protocol's JSON shape. Anything
 // unexpected becomes a plain 500, logged once, with no detail for the client.
 import type { Middleware } from 'koa';
+import type { ServerResponse } from 'node:http';
 import { KefuError, type ErrorCode } from '../core/kefu-error.js';
 import { StoreUnavailableError } from '../store/store.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +12,45 @@ const BY_STATUS: Record<number, ErrorCode> = {
 
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
+}
+
+export interface ErrorAnswer {
+  status: number;
+  body: ReturnType<typeof errorBody>;
+  retryAfter?: number;
+}
+
+/** The protocol's answer for an error; logs what was not expected. */
+export function describeError(err: unknown, path: string, log: Logger): ErrorAnswer {
+  if (err instanceof KefuError) return { status: err.status, body: errorBody(err.code, err.message), retryAfter: err.retryAfter };
+  if (err instanceof StoreUnavailableError) {
+    return { status: 503, body: errorBody('unavailable', 'the database is not reachable; try again shortly'), retryAfter: 2 };
+  }
+  // Errors raised by body parsing (koa-bodyparser / raw-body) carry a status.
+  const e = err as { status?: number; type?: string };
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    const status = e.status === 413 ? 413 : e.status === 415 ? 400 : BY_STATUS[e.status] ? e.status : 400;
+    const message =
+      status === 413 ? 'request body is larger than 16 KiB'
+      : e.type === 'entity.parse.failed' || /json/i.test(String((err as Error).message)) ? 'request body is not valid JSON'
+      : 'bad request';
+    return { status, body: errorBody(BY_STATUS[status], message) };
+  }
+  // Name, code and frames only: a driver's message may quote SQL or user text.
+  const e2 = err as Error & { code?: string };
+  log.error('unexpected error', { path, error: e2?.name, code: e2?.code, at: e2?.stack?.split('\n').slice(1, 4).map((l) => l.trim()) });
+  return { status: 500, body: errorBody('internal', 'internal error') };
+}
+
+/** Ends a response that left Koa (a detached long poll) with JSON. */
+export function endJson(res: ServerResponse, status: number, body: unknown, retryAfter?: number): void {
+  if (res.writableEnded || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
+  res.end(text);
 }
 
 export function errorHandler(log: Logger): Middleware {
@@ -26,35 +66,10 @@ export function errorHandler(log: Logger): Middleware {
         log.warn('error after the response started', { path: ctx.path, error: (err as Error)?.name });
         return;
       }
-      let status = 500;
-      let code = 'internal';
-      let message = 'internal error';
-      if (err instanceof KefuError) {
-        ({ status, code, message } = err);
-        if (err.retryAfter !== undefined) ctx.set('Retry-After', String(err.retryAfter));
-      } else if (err instanceof StoreUnavailableError) {
-        status = 503;
-        code = 'unavailable';
-        message = 'the database is not reachable; try again shortly';
-        ctx.set('Retry-After', '2');
-      } else {
-        // Errors raised by body parsing (koa-bodyparser / raw-body) carry a status.
-        const e = err as { status?: number; type?: string; expose?: boolean };
-        if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-          status = e.status === 413 ? 413 : e.status === 415 ? 400 : BY_STATUS[e.status] ? e.status : 400;
-          code = BY_STATUS[status];
-          message =
-            status === 413 ? 'request body is larger than 16 KiB'
-            : e.type === 'entity.parse.failed' || /json/i.test(String((err as Error).message)) ? 'request body is not valid JSON'
-            : 'bad request';
-        } else {
-          // Name, code and frames only: a driver's message may quote SQL or user text.
-          const e2 = err as Error & { code?: string };
-          log.error('unexpected error', { path: ctx.path, error: e2?.name, code: e2?.code, at: e2?.stack?.split('\n').slice(1, 4).map((l) => l.trim()) });
-        }
-      }
-      ctx.status = status;
-      ctx.body = errorBody(code, message);
+      const answer = describeError(err, ctx.path, log);
+      if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
+      ctx.status = answer.status;
+      ctx.body = answer.body;
     }
   };
 }
