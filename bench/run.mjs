@@ -150,7 +150,9 @@ async function heldMemory(lg, server, kind, set, db, user, opts = {}) {
       // Idle CPU: the polls re-poll every 30 s, so this is the cost of keeping N visitors connected.
       level.idleCpu = (server.cpu() - c0) / ((performance.now() - t0) / 1000);
     }
-    if (opts.agentToken && n === P.held[P.held.length - 1]) level.herd = await presenceHerd(server, opts.agentToken);
+    if (opts.agentToken && n === P.held[P.held.length - 1]) {
+      level.herd = await presenceHerd(server, opts.agentToken).catch((err) => { log(`  presence change not measured: ${err.message}`); return undefined; });
+    }
     out.levels.push(level);
     log(`  ${server.label}: ${n} held (${st.held} waiting, ${st.errors.poll} errors), RSS ${(m.vmRssKb / 1024).toFixed(1)} MiB, ${level.kbPerPoll.toFixed(2)} KB/poll${level.qps !== undefined ? `, ${level.qps.toFixed(2)} queries/s, idle CPU ${(level.idleCpu * 100).toFixed(1)}%` : ''}`);
   }

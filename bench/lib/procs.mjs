@@ -88,7 +88,11 @@ export class ServerProcess {
     const keep = (d) => { this.output = (this.output + d).slice(-4000); };
     this.child.stdout.on('data', keep);
     this.child.stderr.on('data', keep);
-    this.exited = new Promise((r) => this.child.once('exit', (code) => r(code)));
+    this.stopping = false;
+    this.exited = new Promise((r) => this.child.once('exit', (code, signal) => {
+      if (!this.stopping) console.error(`${label} exited unexpectedly (${code ?? signal}):\n${this.output}`);
+      r(code);
+    }));
     this.pinned = pin(this.pid, core);
     this.files = raiseFileLimit(this.pid);
     this.probes = new Map();
@@ -147,6 +151,7 @@ export class ServerProcess {
 
   async stop() {
     if (this.child.exitCode !== null) return;
+    this.stopping = true;
     this.child.kill('SIGTERM');
     const t = setTimeout(() => this.child.kill('SIGKILL'), 12_000);
     await this.exited;
