@@ -41,9 +41,23 @@ export interface Runtime {
 export function createRuntime(config: Config, log: Logger, store: Store): Runtime {
   const feed = new MessageFeed({ store, log, intervalMs: config.tailIntervalMs });
   const hub = new Hub();
-  const presence = new Presence({ store, log, onChange: () => hub.notifyAll() });
+  const presence = new Presence({
+    store,
+    log,
+    onChange: (now, before) => {
+      hub.notifyAgents();
+      // Visitors care whether anyone is there, not how many: only that wakes their polls.
+      if (now > 0 !== before > 0) hub.notifyVisitors();
+    },
+  });
   const delivery = new Delivery({ store, feed, hub, agentsOnline: () => presence.agentsOnline });
   const chat = new Chat({ store, feed, delivery, presence });
+  feed.subscribe({
+    messages: (batch, fromTail) => {
+      if (fromTail) chat.noteForeignRows(batch).catch((err) => log.warn('could not record conversation activity', { error: (err as Error).name }));
+    },
+    events: () => {},
+  });
   const shutdownController = new AbortController();
   // Every held poll and open stream listens for shutdown (and stops listening when it
   // ends), so thousands of listeners are normal here, not the leak Node warns of at 11.

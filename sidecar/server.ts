@@ -33,6 +33,21 @@ export async function listen(rt: Runtime, opts: AppOptions & { host?: string; po
   server.keepAliveTimeout = 65_000;
   server.timeout = 0;
   server.maxHeadersCount = 100;
+  // Requests Node refuses before the app sees them still get the protocol's JSON error.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const code = String(err.code);
+    const answer: [number, string, string, string] | null =
+      code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'bad_request', 'the request took too long to arrive']
+      : code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'too_large', 'request headers are too large']
+      : code.startsWith('HPE_') ? [400, 'Bad Request', 'bad_request', 'malformed HTTP request']
+      : null;
+    if (!answer || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ error: { code: answer[2], message: answer[3] } });
+    socket.end(`HTTP/1.1 ${answer[0]} ${answer[1]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? rt.config.port, opts.host ?? rt.config.host, () => resolve());

@@ -1,7 +1,7 @@
 // What visitors and agents can do, independent of how they are connected.
 // Every write ends with a tail kick, so this process delivers it at once.
 import { randomBytes } from 'node:crypto';
-import { ADMIN, type Audience, type KefuEvent, type Message, type VisitorProfile } from './message.js';
+import { ADMIN, conversationOf, type Audience, type KefuEvent, type Message, type VisitorProfile } from './message.js';
 import { badRequest, KefuError } from './kefu-error.js';
 import type { Delivery } from './delivery.js';
 import type { Cursor } from './cursor.js';
@@ -82,6 +82,22 @@ export class Chat {
     await this.deps.store.noteActivity(visitorId, result.message.mid);
     this.rememberVisitor(visitorId);
     return result;
+  }
+
+  /**
+   * Rows other programs wrote (PHP, another sidecar) move their conversation
+   * up the agents' list too; for another sidecar's rows this repeats a no-op.
+   */
+  async noteForeignRows(rows: readonly Message[]): Promise<void> {
+    const latest = new Map<string, number>();
+    for (const m of rows) {
+      const conv = conversationOf(m.from, m.to);
+      if (conv && conv.length <= 64) latest.set(conv, Math.max(latest.get(conv) ?? 0, m.mid));
+    }
+    for (const [visitorId, mid] of latest) {
+      await this.deps.store.noteActivity(visitorId, mid);
+      this.rememberVisitor(visitorId);
+    }
   }
 
   /** Conversations known to exist (they are never removed while the process runs). */

@@ -93,8 +93,10 @@ export class Delivery {
     for (;;) {
       const version = this.deps.feed.version;
       const batch = await this.collect(scope, c);
-      const presenceChanged = this.deps.agentsOnline() !== agentsOnlineKnown;
-      if (presenceChanged) batch.events.push({ type: 'presence', agentsOnline: this.deps.agentsOnline() });
+      const now = this.deps.agentsOnline();
+      // Agents follow the count; visitors only whether anyone is online (the count rides on every answer).
+      const presenceChanged = scope.kind === 'agents' ? now !== agentsOnlineKnown : now > 0 !== agentsOnlineKnown > 0;
+      if (presenceChanged) batch.events.push({ type: 'presence', agentsOnline: now });
       const left = deadline - performance.now();
       if (batch.messages.length || batch.events.length || left <= 0 || signal.aborted) return batch;
       c = batch.next;

@@ -74,10 +74,24 @@ export class Hub {
     for (const s of wake) s.notify();
   }
 
-  /** Wakes everyone (the number of agents online changed). */
-  notifyAll(): void {
+  /** Wakes every agent subscriber (the number of agents online changed). */
+  notifyAgents(): void {
     for (const s of [...this.agents]) s.notify();
-    for (const set of [...this.byVisitor.values()]) for (const s of [...set]) s.notify();
+  }
+
+  /**
+   * Wakes every visitor subscriber, a slice per event-loop turn: answering ten
+   * thousand polls in one turn (and their immediate re-polls) would stall
+   * every other delivery for as long.
+   */
+  notifyVisitors(slice = 500): void {
+    const all: Subscriber[] = [];
+    for (const set of this.byVisitor.values()) all.push(...set);
+    const step = (from: number) => {
+      for (const s of all.slice(from, from + slice)) s.notify();
+      if (from + slice < all.length) setImmediate(step, from + slice);
+    };
+    step(0);
   }
 
   /** Every subscriber, for shutdown. */

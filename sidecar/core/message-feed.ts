@@ -21,7 +21,8 @@ const MAX_PENDING_GAPS = 5_000;
 const STARTUP_LOOKBACK = 200;
 
 export interface FeedListener {
-  messages(batch: readonly Message[]): void;
+  /** `fromTail`: found by the tail (another writer's rows, or ours before `accept`). */
+  messages(batch: readonly Message[], fromTail: boolean): void;
   events(batch: readonly StoredEvent[]): void;
 }
 
@@ -143,7 +144,7 @@ export class MessageFeed {
     while (this.recentEvents.length && now - this.recentEvents[0].at > EVENT_KEEP_MS) this.recentEvents.shift();
 
     if (fresh.length || events.length) this.version++;
-    if (fresh.length) for (const l of this.listeners) l.messages(fresh);
+    if (fresh.length) for (const l of this.listeners) l.messages(fresh, true);
     if (events.length) for (const l of this.listeners) l.events(events);
     return batch.messages.filter((m) => m.mid > before).length >= TAIL_BATCH || batch.events.length >= TAIL_BATCH;
   }
@@ -156,7 +157,7 @@ export class MessageFeed {
   accept(m: Message): void {
     if (!this.take(m, this.now())) return;
     this.version++;
-    for (const l of this.listeners) l.messages([m]);
+    for (const l of this.listeners) l.messages([m], false);
   }
 
   /** Records a row seen for the first time; false for one already had or given up on. */

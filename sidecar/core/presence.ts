@@ -11,7 +11,7 @@ export interface PresenceDeps {
   store: Store;
   log: Logger;
   /** Called when the number of agents online changes. */
-  onChange: (agentsOnline: number) => void;
+  onChange: (agentsOnline: number, before: number) => void;
   refreshMs?: number;
   flushMs?: number;
 }
@@ -47,8 +47,9 @@ export class Presence {
     try {
       const n = await this.deps.store.agentsOnline(new Date(Date.now() - AGENT_ONLINE_WINDOW_MS));
       if (n !== this.count) {
+        const before = this.count;
         this.count = n;
-        this.deps.onChange(n);
+        this.deps.onChange(n, before);
       }
     } catch {
       /* the tail reports database trouble; keep the last count */

@@ -48,8 +48,12 @@ export function iframeStreamRoutes(router: Router, rt: Runtime, held: HeldConnec
     if (!ticketText) throw new KefuError('unauthorized', 'ticket is required');
     const ticket = await rt.tokens.readTicket(ticketText);
     if (ticket.who.kind !== kind) throw new KefuError('forbidden', `this stream is for ${kind}s`);
-    const cursor = queryCursor(ctx, () => rt.delivery.currentCursor());
+    let given = true;
+    const cursor = queryCursor(ctx, () => { given = false; return rt.delivery.currentCursor(); });
     if (!(await rt.store.consumeTicket(ticket.jti, ticket.expiresAt))) throw new KefuError('unauthorized', 'ticket already used');
+    // As with polls, the cursor a visitor comes back with says what it received.
+    // (A stream's own chunks prove nothing: they may die in a buffer; see protocol-notes.)
+    if (given && ticket.who.kind === 'visitor') await rt.chat.visitorReceived(ticket.who.visitorId, cursor);
     const release = held.hold(ctx.ip);
     const who = ticket.who;
     const scope: Scope = who.kind === 'agent' ? { kind: 'agents' } : { kind: 'visitor', visitorId: who.visitorId };

@@ -157,6 +157,20 @@ describe('API rules: bad input, tokens, isolation, limits', () => {
     expect(bad.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('answers oversized request headers with 431 in the protocol\'s JSON shape', async () => {
+    const net = await import('node:net');
+    const port = Number(new URL(s.url).port);
+    const raw = await new Promise<string>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => sock.write(`GET /kefu/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+      let d = '';
+      sock.on('data', (c) => (d += c));
+      sock.on('error', () => {});
+      sock.on('close', () => resolve(d));
+    });
+    expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(JSON.parse(raw.split('\r\n\r\n')[1])).toEqual({ error: { code: 'too_large', message: 'request headers are too large' } });
+  });
+
   it('reports health and unknown routes in the protocol shapes', async () => {
     expect((await call(s.url, '/health')).body).toEqual({ ok: true });
     const r = await call(s.url, '/nowhere');

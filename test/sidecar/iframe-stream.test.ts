@@ -104,6 +104,21 @@ describe('agent hidden-iframe stream', () => {
     expect((await call(s.url, streamUrl('a.b.c').slice(s.url.length))).status).toBe(401);
   });
 
+  it('lets a visitor stream acknowledge, on reconnect, what its cursor covers', async () => {
+    const v = await newVisitor(s.url);
+    const reply = await call(s.url, `/api/agent/conversations/${v.visitorId}/messages`, { token: agent, body: { content: 'seen via stream' } });
+    const vt = async () => (await call(s.url, '/api/visitor/stream-ticket', { token: v.token, method: 'POST' })).body.ticket as string;
+    const url = (t: string, c: string) => `${s.url}/visitor/stream?ticket=${encodeURIComponent(t)}&origin=${encodeURIComponent(s.origin)}&cursor=${encodeURIComponent(c)}`;
+    const first = await openStream(url(await vt(), v.cursor), (x) => x.includes('seen via stream'));
+    const got = events(first.text).find((e) => e.type === 'message');
+    expect(got.message.mid).toBe(reply.body.message.mid);
+    const read = async () => (await s.rt.store.history({ kind: 'visitor', visitorId: v.visitorId }, null, 10)).find((m) => m.mid === got.message.mid)!.read;
+    // Written to the frame is not received: nothing is marked yet.
+    expect(await read()).toBe(false);
+    await openStream(url(await vt(), got.cursor), (x) => x.length > 2048);
+    expect(await read()).toBe(true);
+  });
+
   it('ends with reconnect and a cursor that resumes without loss', async () => {
     const short = await startSidecar({ store: 'sqlite', env: { KEFU_STREAM_MAX_MS: '1000' } });
     try {

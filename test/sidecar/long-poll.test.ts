@@ -60,6 +60,15 @@ describe('long-poll delivery on MySQL', () => {
     expect(answer.body.messages[0]).toMatchObject({ from: 'admin', to: v.visitorId, content: 'from PHP 你好' });
   });
 
+  it('puts a conversation that PHP started on the agents\' list', async () => {
+    const visitor = 'v_phpphpphpphpphpphpphp0';
+    await db.query(`INSERT INTO \`${table}\` (pos, rec, content, isread) VALUES (?, 'admin', 'written by PHP', 0)`, [visitor]);
+    await expect.poll(async () => {
+      const list = await call(s.url, '/api/agent/conversations', { token: agent });
+      return list.body.conversations.find((c: any) => c.visitorId === visitor)?.lastMessage?.content;
+    }, { timeout: 3000 }).toBe('written by PHP');
+  });
+
   it('delivers a row that commits after a later one (out of mid order)', async () => {
     const v = await newVisitor(s.url);
     const c1 = await connectTestDb();
@@ -195,6 +204,24 @@ describe('long-poll delivery on MySQL', () => {
     expect((await call(s.url, '/api/agent/typing', { token: agent, body: { visitorId: v.visitorId, typing: true } })).status).toBe(204);
     const b = await heldVisitor;
     expect(b.body.events).toContainEqual({ type: 'typing', visitorId: v.visitorId, from: 'agent:1', name: 'Alice', typing: true });
+  });
+
+  it('wakes visitors when someone comes online, not for every further agent', async () => {
+    const v = await newVisitor(s.url);
+    const second = await s.agentToken(2, 'Bea');
+    await call(s.url, '/api/agent/presence', { token: agent, body: { status: 'online' } });
+    const first = await poll(s.url, 'visitor', v.token, v.cursor, 0);
+    expect(first.body.agentsOnline).toBeGreaterThanOrEqual(1);
+    const t0 = performance.now();
+    const held = poll(s.url, 'visitor', v.token, first.body.cursor, 2);
+    await new Promise((r) => setTimeout(r, 50));
+    await call(s.url, '/api/agent/presence', { token: second, body: { status: 'online' } });
+    const r = await held;
+    // The count changed, but nobody's availability did: the poll ran its full time.
+    expect(performance.now() - t0).toBeGreaterThan(1900);
+    expect(r.body.events).toEqual([]);
+    expect(r.body.agentsOnline).toBe(first.body.agentsOnline + 1);
+    await call(s.url, '/api/agent/presence', { token: second, body: { status: 'away' } });
   });
 
   it('tells visitors how many agents are online and wakes them when it changes', async () => {
