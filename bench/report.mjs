@@ -253,7 +253,11 @@ Fewer queries and less CPU per message (above) raise it; beyond that, more proce
 reached after about 250 messages, so at ${r.params.rate} messages/s every panel reopens its iframe (a ticket POST and
 INSERT) every second or so. A cap of 1–2 MiB, or one counted in messages, keeps the 5-minute renewal the rule.
 
-**Database load under traffic.** Idle, Kefu sends ${n1(r.seed?.qpsIdle / (k.qpsIdle1k ?? NaN), 0)}x fewer queries than the seed's design; under
+${r.frontend?.afterBytes >= 20 * 1024 ? `**Widget after the first click** (${kib(r.frontend.afterBytes)} against 20 KB): the launcher is ${kib(r.frontend.beforeBytes)}, so the
+panel chunk alone (${r.frontend.afterFiles?.filter((f) => !f.endsWith('/widget.js')).join(', ')}) is about ${kib(r.frontend.afterBytes - r.frontend.beforeBytes)}: Lit, the panel and its
+network client. *To close it:* about ${kib(r.frontend.afterBytes - 20 * 1024 + 512)} must go from that chunk (\`node scripts/bundle-sizes.mjs\` lists it per file).
+
+` : ''}**Database load under traffic.** Idle, Kefu sends ${n1(r.seed?.qpsIdle / (k.qpsIdle1k ?? NaN), 0)}x fewer queries than the seed's design; under
 ${r.params.rate} messages/s the two are close (${n1(lat?.qps, 0)} against ${n1(r.seed?.latency?.qps, 0)} queries/s), because every message
 costs Kefu about ${n1(msgQueries, 1)} statements. Batching the acknowledgements (one UPDATE per interval for every
 visitor that acknowledged) and dropping the read-back SELECT would halve it.
