@@ -9,7 +9,6 @@ import { HeldConnections } from './http/held-connections.js';
 import { KefuError } from './core/kefu-error.js';
 import { visitorApiRoutes } from './transports/visitor-api.js';
 import { agentApiRoutes } from './transports/agent-api.js';
-import { longPollRoutes } from './transports/long-poll.js';
 import { iframeStreamRoutes } from './transports/iframe-stream.js';
 import { assetRoutes } from './transports/assets.js';
 import { pageRoutes } from './transports/pages.js';
@@ -44,7 +43,6 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Koa & { held: Hel
   });
   visitorApiRoutes(router, rt);
   agentApiRoutes(router, rt);
-  longPollRoutes(router, rt, held);
   iframeStreamRoutes(router, rt, held);
   pageRoutes(router, rt);
   assetRoutes(router, opts.publicDir ?? DEFAULT_PUBLIC_DIR);

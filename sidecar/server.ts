@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions } from './app.js';
+import { longPollHandler } from './transports/long-poll.js';
 import type { Runtime } from './runtime.js';
 
 export interface RunningServer {
@@ -25,9 +26,12 @@ export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 export async function listen(rt: Runtime, opts: AppOptions & { host?: string; port?: number } = {}): Promise<RunningServer> {
   await rt.start();
   const app = createApp(rt, opts);
+  const koa = app.callback();
+  // Polls are answered before Koa (see transports/long-poll.ts); the rest is Koa's.
+  const polls = longPollHandler(rt, app.held);
   const server = http.createServer(
     { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-    app.callback(),
+    (req, res) => { if (!polls(req, res)) void koa(req, res); },
   );
   // Above the 60 s idle timeout of common proxies, so they close idle sockets first.
   server.keepAliveTimeout = 65_000;

@@ -80,16 +80,18 @@ export class Hub {
   }
 
   /**
-   * Wakes every visitor subscriber, a slice per event-loop turn: answering ten
-   * thousand polls in one turn (and their immediate re-polls) would stall
-   * every other delivery for as long.
+   * Wakes every visitor subscriber, spread over up to `spreadMs`: answering
+   * ten thousand polls at once would have ten thousand clients poll again in
+   * the same instant, stalling every other delivery (docs/benchmarks.md).
    */
-  notifyVisitors(slice = 500): void {
+  notifyVisitors(spreadMs = 5_000): void {
     const all: Subscriber[] = [];
     for (const set of this.byVisitor.values()) all.push(...set);
+    const steps = Math.max(1, Math.min(Math.ceil(all.length / 200), Math.floor(spreadMs / 50)));
+    const slice = Math.ceil(all.length / steps);
     const step = (from: number) => {
       for (const s of all.slice(from, from + slice)) s.notify();
-      if (from + slice < all.length) setImmediate(step, from + slice);
+      if (from + slice < all.length) setTimeout(step, 50, from + slice).unref?.();
     };
     step(0);
   }

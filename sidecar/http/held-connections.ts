@@ -1,6 +1,7 @@
 // Caps how many polls and streams one IP address may hold open at once, so a
 // single client cannot exhaust the process.
 import type { Context } from 'koa';
+import type { ServerResponse } from 'node:http';
 import { KefuError } from '../core/kefu-error.js';
 
 export class HeldConnections {
@@ -41,9 +42,8 @@ export function clientGone(ctx: Context): AbortSignal {
  * than AbortSignal.any, which on Node 20 keeps every dependent signal of a
  * long-lived source alive (nodejs/node#48951): thousands of polls would leak.
  */
-export function requestSignal(ctx: Context, shutdown: AbortSignal): { signal: AbortSignal; dispose(): void } {
+export function requestSignal(res: ServerResponse, shutdown: AbortSignal): { signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
-  const res = ctx.res;
   const onClose = () => { if (!res.writableFinished) ac.abort(); };
   const onShutdown = () => ac.abort();
   res.once('close', onClose);

@@ -27,14 +27,19 @@ export function requiredBoolean(body: Record<string, unknown>, key: string): boo
   return v;
 }
 
-function singleQuery(ctx: Context, key: string): string | undefined {
+/** What query readers need: Koa's ctx, or a parsed query for requests served before Koa. */
+export interface HasQuery {
+  query: Record<string, string | string[] | undefined>;
+}
+
+function singleQuery(ctx: HasQuery, key: string): string | undefined {
   const v = ctx.query[key];
   if (Array.isArray(v)) throw badRequest(`${key} must be given once`);
   return v === undefined || v === '' ? undefined : v;
 }
 
 /** A whole number in [min, max]; `fallback` when absent. */
-export function queryInt(ctx: Context, key: string, min: number, max: number, fallback: number | null): number | null {
+export function queryInt(ctx: HasQuery, key: string, min: number, max: number, fallback: number | null): number | null {
   const raw = singleQuery(ctx, key);
   if (raw === undefined) return fallback;
   if (!/^\d{1,16}$/.test(raw) || Number(raw) < min || Number(raw) > max) throw badRequest(`${key} must be a whole number from ${min} to ${max}`);
@@ -47,7 +52,7 @@ export function bodyMid(body: Record<string, unknown>, key: string): number {
   return v;
 }
 
-export function queryCursor(ctx: Context, fallback: () => Cursor): Cursor {
+export function queryCursor(ctx: HasQuery, fallback: () => Cursor): Cursor {
   const raw = singleQuery(ctx, 'cursor');
   if (raw === undefined) return fallback();
   try {
@@ -59,14 +64,14 @@ export function queryCursor(ctx: Context, fallback: () => Cursor): Cursor {
 }
 
 /** `wait` in seconds, 0 to 30, default 25; returned in milliseconds. */
-export function queryWaitMs(ctx: Context): number {
+export function queryWaitMs(ctx: HasQuery): number {
   const raw = singleQuery(ctx, 'wait');
   if (raw === undefined) return 25_000;
   if (!/^\d{1,2}(\.\d{1,3})?$/.test(raw) || Number(raw) > 30) throw badRequest('wait must be a number of seconds from 0 to 30');
   return Math.round(Number(raw) * 1000);
 }
 
-export function queryString(ctx: Context, key: string, max: number): string | undefined {
+export function queryString(ctx: HasQuery, key: string, max: number): string | undefined {
   const raw = singleQuery(ctx, key);
   if (raw !== undefined && raw.length > max) throw badRequest(`${key} is too long`);
   return raw;

@@ -157,6 +157,21 @@ describe('API rules: bad input, tokens, isolation, limits', () => {
     expect(bad.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('gives poll answers the API headers, with CORS only for allowed origins', async () => {
+    const v = await newVisitor(s.url);
+    const ok = await call(s.url, '/api/visitor/poll?wait=0', { token: v.token, headers: { Origin: 'https://shop.example' } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(ok.headers.get('cache-control')).toBe('no-store');
+    expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(ok.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const bad = await call(s.url, '/api/visitor/poll?wait=0', { token: v.token, headers: { Origin: 'https://evil.example' } });
+    expect(bad.headers.get('access-control-allow-origin')).toBeNull();
+    const refused = await call(s.url, '/api/agent/poll?wait=0', { token: v.token, headers: { Origin: 'https://shop.example' } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+  });
+
   it('answers oversized request headers with 431 in the protocol\'s JSON shape', async () => {
     const net = await import('node:net');
     const port = Number(new URL(s.url).port);
