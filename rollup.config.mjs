@@ -25,7 +25,8 @@ const dropStaleChunks = () => ({
 });
 
 const plugins = () => [
-  nodeResolve({ browser: true }),
+  // Lit's production build whatever NODE_ENV says (vitest sets it to 'test', which picks Lit's dev build).
+  nodeResolve({ browser: true, exportConditions: ['production'] }),
   typescript({
     tsconfig: './tsconfig.json',
     include: ['widget/**/*.ts', 'admin-panel/**/*.ts', 'client/**/*.ts'],

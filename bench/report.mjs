@@ -201,65 +201,45 @@ function analysis(r) {
 ## Closing note: what is missed, why, and what would close it
 
 **Memory per held poll** (${n1(top?.kbPerPoll)} KB at ${top?.n?.toLocaleString('en')}, ${n1(top?.kbPerPoll / nodeTop?.kbPerPoll, 2)}x bare node:http,
-heap alone ${n1(top?.heapKbPerPoll)} KB). A heap-snapshot diff of 2,000 held polls against none (the probe can write
-snapshots: \`ServerProcess.snapshot()\`) gives 17.4 KB of heap per poll, with 9 suspended async frames, 34 closure
-contexts and 19 bound \`dispatch\` functions per poll: a held poll keeps the whole Koa middleware chain suspended
-(error handler, headers, CORS, body-length check, body parser, router, token check, route, \`poll()\`, \`waitFor()\`,
-\`park()\`), plus an AbortController, an \`AbortSignal.any\`, two abort listeners, a timer and a subscriber. Bare Koa
-keeps two frames. *To close it:* answer \`GET /kefu/api/{visitor,agent}/poll\` before Koa, in the server's
-\`request\` listener (check the token, read the cursor, park one subscriber with one timer and one \`close\`
-listener, \`res.end(JSON)\`), and keep Koa for every other route. Tried on a copy of the built sidecar (the
-visitor poll served from the \`request\` listener, the delivery core unchanged), 5,000 held polls cost 8.1 KB of
-heap and 9.7 KB of RSS each, against 16.7 and 16.7 KB for the same build through Koa: the bare node:http figure.
+heap alone ${n1(top?.heapKbPerPoll)} KB). Through Koa a held poll kept its whole middleware chain suspended (a heap-snapshot
+diff of 2,000 polls: 17.4 KB of heap, 9 async frames and 34 closure contexts per poll). The sidecar now answers
+\`GET /kefu/api/{visitor,agent}/poll\` in Node's request listener, before Koa (\`sidecar/transports/long-poll.ts\`):
+a held poll is one waiter, one timer and one \`close\` listener. Consecutive full runs, before and after:
+15.4 KB (1.62x) and about 11 KB (1.2x) at 10,000 polls.
 
 **Delivery p99** (${ms(lat?.latency.p99)} against 10 ms; bare node:http ${ms(r.bareNode?.latency?.latency.p99)} in the same alternating rounds;
-Kefu's p50 ${ms(lat?.latency.p50)}). Between an agent's POST and the visitor's answer lie five database round trips
-in a row: SELECT the visitor, INSERT, SELECT the row back, UPDATE the visitor's \`last_mid\`, then the tail query
-(a POST that arrives while a tail is running waits for it and for one more). Each round trip needs MariaDB and
-the sidecar to be scheduled again on a shared 2-core machine, so any stall in any of them lands in the tail.
-Each message also costs ${n1(lat?.usage?.cpuMsPerMessage, 2)} ms of sidecar CPU (bare node:http ${n1(r.bareNode?.latency?.usage?.cpuMsPerMessage, 2)} ms) and about
-${n1(msgQueries, 1)} queries, of which the recipient's acknowledgement (UPDATE \`isread\`, INSERT a \`read\` event, another
-tail) is three. In a CPU profile, HS256 verification through WebCrypto (jose imports a key and runs an async
-HMAC job per call) is the largest single item, then mysql2's per-query work. *To close it:* (1) hand a row this
-process has just committed to the feed at once, with the same gap bookkeeping the tail applies, so local
-recipients are answered right after the INSERT's commit (the tail still brings other processes' rows);
-(2) build the message from the INSERT's own values and \`insertId\` instead of reading it back; (3) update
-\`last_mid\` after waking the recipient, not before; (4) remember known visitor ids instead of a SELECT per agent
-send; (5) verify tokens with \`node:crypto\` HMAC (8 µs instead of about 50–120 µs) or cache a verified token's
-claims until its \`exp\`. The path is then one commit, as close to the bare server as the commit allows.
-Steps (1) and (2) alone, tried on a copy of the built sidecar in alternating 7 s rounds at 1,000 polls and 200
-messages/s, took p50 from 8.4–10.2 ms to 4.8–6.9 ms and the median round p99 from 144 ms to 91 ms on the
-(then very busy) machine; the CPU per message did not move (about 2.1–2.4 ms). Adding the poll served before
-Koa and tokens verified with \`node:crypto\` brought CPU per message from 2.2–2.5 ms to 1.7–2.1 ms and the round
-p99 from 106–182 ms to 76–121 ms. What remains is the number of statements per message: besides the INSERT,
-the visitor SELECT and \`last_mid\` UPDATE, and on the recipient's next poll the \`isread\` UPDATE, the \`read\`
-event INSERT and the tails both trigger. Under 10 ms at p99 on a shared 2-core machine needs the path cut to
-the INSERT plus in-memory fan-out, with acknowledgements batched per interval.
+Kefu's p50 ${ms(lat?.latency.p50)}). The send path is now one INSERT; the committed row then goes straight to the in-memory
+feed (\`MessageFeed.accept\`, with the tail's own gap bookkeeping) and the waiting recipient is answered. The message
+is built from the INSERT's values (no read-back), known conversations and verified tokens are remembered, and the
+conversation's \`last_mid\` is written after the recipient is woken. What remains in the tail is the commit and
+the CPU of a shared 2-core machine: the POST's own p99 (the INSERT's commit with \`innodb_flush_log_at_trx_commit=1\`)
+is as long as the delivery p99, and bare node:http has no database at all. Each message still costs
+${n1(lat?.usage?.cpuMsPerMessage, 2)} ms of sidecar CPU (bare node:http ${n1(r.bareNode?.latency?.usage?.cpuMsPerMessage, 2)} ms) and about ${n1(msgQueries, 1)} statements: the INSERT, the \`last_mid\`
+UPDATE and, on the recipient's next poll, its acknowledgement (UPDATE \`isread\`, INSERT a \`read\` event, a tail).
+*To close it:* batch acknowledgements and read events per tail interval (one UPDATE and one multi-row INSERT for
+every visitor that acknowledged), leaving about two statements per message, and give MariaDB a disk of its own so
+a commit's fsync does not queue behind other work.
 
-**Agents coming and going wake every poll.** When the number of agents online changes, \`Hub.notifyAll()\`
-answers every held poll in the same turn of the event loop, and every visitor re-polls at once: with
-${top?.n?.toLocaleString('en')} polls held, one agent going online cost ${n1(top?.herd?.online.cpuSeconds, 2)} s of CPU and blocked the event loop for
-${ms(top?.herd?.online.loopMaxMs)}, during which nothing else is delivered. (The delivery figures above are taken
-with the agent already online, so they do not include this.) *To close it:* do not answer held polls for a
-presence change; let the count ride on the next answer each poll gives anyway (at most one \`wait\` later),
-or wake them in slices of a few hundred per event-loop turn spread over a few seconds.
+**Agents coming and going.** A change in the number of agents online wakes the agents at once, but visitors only
+when availability flips (nobody ↔ somebody online), and then spread over up to 5 s (\`Hub.notifyVisitors\`). With
+${top?.n?.toLocaleString('en')} polls held one agent going online cost ${n1(top?.herd?.online.cpuSeconds, 2)} s of CPU in all (the visitors' re-polls), and the event loop's
+longest block was ${ms(top?.herd?.online.loopMaxMs)} (5 s and 742 ms when every poll was answered in one turn).
 
 **Throughput** (${best ? `${best.rate}/s sustained` : 'none sustained'}${fail ? `, ${fail.rate}/s not` : ''}). The limit is the sidecar's one core: at
 ${fail?.rate ?? '—'}/s it used ${n1(fail?.usage.serverCpu * 100, 0)}% of a core and waited ${n1(fail?.usage.runQueueMsPerS, 0)} ms per second for one (the machine was shared),
 while MariaDB used ${n1(fail?.usage.mysqldCpu * 100, 0)}% and fsyncs stayed near ${n1(fail?.usage.fsyncsPerS, 0)}/s (group commit absorbs them).
 Fewer queries and less CPU per message (above) raise it; beyond that, more processes (docs/scaling.md).
 
-**Agent streams.** ${k.streams?.reconnects ?? '—'} reconnects for ${k.streams?.opened ?? '—'} streams in ${r.params.seconds} s: \`KEFU_STREAM_MAX_BYTES\` (128 KiB) is
-reached after about 250 messages, so at ${r.params.rate} messages/s every panel reopens its iframe (a ticket POST and
-INSERT) every second or so. A cap of 1–2 MiB, or one counted in messages, keeps the 5-minute renewal the rule.
+**Agent streams.** ${k.streams?.reconnects ?? '—'} reconnects for ${k.streams?.opened ?? '—'} streams in ${r.params.seconds} s: \`KEFU_STREAM_MAX_BYTES\` (128 KiB, the
+size the sidecar's specification asks for) is reached after about 250 messages, so at ${r.params.rate} messages/s every panel
+reopens its iframe every second or so. A site that busy should raise it (1–2 MiB keeps the 5-minute renewal the rule).
 
 ${r.frontend?.afterBytes >= 20 * 1024 ? `**Widget after the first click** (${kib(r.frontend.afterBytes)} against 20 KB): the launcher is ${kib(r.frontend.beforeBytes)}, so the
 panel chunk alone (${r.frontend.afterFiles?.filter((f) => !f.endsWith('/widget.js')).join(', ')}) is about ${kib(r.frontend.afterBytes - r.frontend.beforeBytes)}: Lit, the panel and its
 network client. *To close it:* about ${kib(r.frontend.afterBytes - 20 * 1024 + 512)} must go from that chunk (\`node scripts/bundle-sizes.mjs\` lists it per file).
 
 ` : ''}**Database load under traffic.** Idle, Kefu sends ${n1(r.seed?.qpsIdle / (k.qpsIdle1k ?? NaN), 0)}x fewer queries than the seed's design; under
-${r.params.rate} messages/s the two are close (${n1(lat?.qps, 0)} against ${n1(r.seed?.latency?.qps, 0)} queries/s), because every message
-costs Kefu about ${n1(msgQueries, 1)} statements. Batching the acknowledgements (one UPDATE per interval for every
-visitor that acknowledged) and dropping the read-back SELECT would halve it.
+${r.params.rate} messages/s the two are closer (${n1(lat?.qps, 0)} against ${n1(r.seed?.latency?.qps, 0)} queries/s), because every message
+costs Kefu about ${n1(msgQueries, 1)} statements. Batching the acknowledgements (above) would halve it.
 `;
 }
