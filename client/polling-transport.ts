@@ -72,8 +72,8 @@ export class PollingTransport implements Transport {
         answer = await this.poll(this.currentCursor, this.opts.wait, attempt);
       } catch (err) {
         if (signal.aborted) return;
-        const error = err instanceof ApiError ? err : new ApiError(0, 'network', String(err));
-        if (error.status === 401 || error.status === 403) {
+        const error = ApiError.from(err);
+        if (error.refused) {
           this.stop();
           this.handlers.onFatal?.(error);
           return;
