@@ -1,6 +1,5 @@
 // Caps how many polls and streams one IP address may hold open at once, so a
 // single client cannot exhaust the process.
-import type { Context } from 'koa';
 import type { ServerResponse } from 'node:http';
 import { KefuError } from '../core/kefu-error.js';
 
@@ -28,32 +27,24 @@ export class HeldConnections {
   }
 }
 
-/** Aborts when the client goes away before the response is complete. */
-export function clientGone(ctx: Context): AbortSignal {
-  const ac = new AbortController();
-  const res = ctx.res;
-  const onClose = () => { if (!res.writableFinished) ac.abort(); };
-  res.once('close', onClose);
-  return ac.signal;
-}
-
 /**
- * Aborts when the client goes away or the server shuts down. Hand-made rather
- * than AbortSignal.any, which on Node 20 keeps every dependent signal of a
- * long-lived source alive (nodejs/node#48951): thousands of polls would leak.
+ * Aborts when the client goes away before the response is complete, or (when
+ * given) the server shuts down. Hand-made rather than AbortSignal.any, which on
+ * Node 20 keeps every dependent signal of a long-lived source alive
+ * (nodejs/node#48951): thousands of polls would leak.
  */
-export function requestSignal(res: ServerResponse, shutdown: AbortSignal): { signal: AbortSignal; dispose(): void } {
+export function requestSignal(res: ServerResponse, shutdown?: AbortSignal): { signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
   const onClose = () => { if (!res.writableFinished) ac.abort(); };
   const onShutdown = () => ac.abort();
   res.once('close', onClose);
-  shutdown.addEventListener('abort', onShutdown, { once: true });
-  if (shutdown.aborted) ac.abort();
+  shutdown?.addEventListener('abort', onShutdown, { once: true });
+  if (shutdown?.aborted) ac.abort();
   return {
     signal: ac.signal,
     dispose() {
       res.off('close', onClose);
-      shutdown.removeEventListener('abort', onShutdown);
+      shutdown?.removeEventListener('abort', onShutdown);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { randomBytes } from 'node:crypto';
 import { KefuError } from '../core/kefu-error.js';
-import { clientGone, type HeldConnections } from '../http/held-connections.js';
+import { requestSignal, type HeldConnections } from '../http/held-connections.js';
 import { queryCursor, queryString } from '../http/request-input.js';
 import { selfOrigin } from '../http/self-origin.js';
 import type { Cursor } from '../core/cursor.js';
@@ -93,7 +93,7 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
   // At once: the client learns that the frame runs (not held by a buffering proxy) and who is online.
   send({ type: 'ping' });
   send({ type: 'presence', agentsOnline });
-  const gone = clientGone(ctx);
+  const { signal: gone, dispose: stopWatching } = requestSignal(res);
   const startedAt = performance.now();
   let wake: (() => void) | null = null;
   const sub = delivery.subscribe(scope, cursor, () => wake?.());
@@ -142,6 +142,7 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
   } finally {
     clearInterval(ping);
     gone.removeEventListener('abort', stop);
+    stopWatching();
     rt.shutdown.removeEventListener('abort', stop);
     delivery.unsubscribe(sub);
     if (gone.aborted) res.destroy();
