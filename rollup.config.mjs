@@ -29,7 +29,7 @@ const plugins = () => [
   nodeResolve({ browser: true, exportConditions: ['production'] }),
   typescript({
     tsconfig: './tsconfig.json',
-    include: ['widget/**/*.ts', 'admin-panel/**/*.ts', 'client/**/*.ts'],
+    include: ['widget/**/*.ts', 'admin-panel/**/*.ts', 'client/**/*.ts', 'protocol/**/*.ts'],
     compilerOptions: {
       module: 'ESNext',
       moduleResolution: 'Bundler',

@@ -9,8 +9,15 @@ import { jwtClaims, TokenSource } from '../client/token-source.js';
 import type { Transport, TransportHandlers } from '../client/transport.js';
 import { TypingSignal } from '../client/typing-signal.js';
 import type { ChatMessage, Conversation, FeedBatch, FeedStatus } from '../client/types.js';
+import { isTeam } from '../protocol/wire.js';
 
 export type Presence = 'online' | 'away';
+
+/**
+ * A conversation as the console knows it: the list's entry, or, until the list
+ * has been fetched again, only what the feed has shown of it.
+ */
+export type InboxConversation = Pick<Conversation, 'visitorId' | 'unread'> & Partial<Omit<Conversation, 'visitorId' | 'unread'>>;
 
 export interface PendingReply {
   clientId: string;
@@ -24,7 +31,7 @@ export interface InboxOptions {
   tokens: TokenSource;
   transport: 'iframe' | 'long-poll';
   /** A visitor message arrived live. */
-  onVisitorMessage?: (conversation: Conversation, message: ChatMessage) => void;
+  onVisitorMessage?: (conversation: InboxConversation, message: ChatMessage) => void;
   onChange?: () => void;
   /** The token was refused and cannot be renewed. */
   onUnauthorized?: () => void;
@@ -35,11 +42,6 @@ export interface InboxOptions {
 const PAGE = 40;
 const PRESENCE_KEY = 'kefu-admin.presence';
 
-/** Whose conversation a message belongs to. */
-export function visitorOf(m: ChatMessage): string {
-  return m.from.startsWith('v_') ? m.from : m.to;
-}
-
 /**
  * The agent's view of the inbox without any DOM: the conversation list kept
  * current by the feed, each conversation's history, read marking, typing,
@@ -47,7 +49,7 @@ export function visitorOf(m: ChatMessage): string {
  */
 export class InboxController {
   readonly api: AgentApi;
-  readonly conversations = new Map<string, Conversation>();
+  readonly conversations = new Map<string, InboxConversation>();
   readonly logs = new Map<string, MessageLog>();
   readonly hasMore = new Map<string, boolean>();
   /** Highest agent-message mid each visitor has read. */
@@ -103,7 +105,7 @@ export class InboxController {
   }
 
   /** Latest activity first. */
-  get sorted(): Conversation[] {
+  get sorted(): InboxConversation[] {
     return [...this.conversations.values()].sort((a, b) => activity(b) - activity(a));
   }
 
@@ -118,11 +120,11 @@ export class InboxController {
    * `olderThanMs` and `giveUpMs` ago: someone is waiting for an answer. Older
    * ones are left to the list; reminding about last week's every minute helps nobody.
    */
-  waiting(olderThanMs: number, giveUpMs = 30 * 60_000): Conversation[] {
+  waiting(olderThanMs: number, giveUpMs = 30 * 60_000): InboxConversation[] {
     const now = Date.now();
     return [...this.conversations.values()].filter((c) => {
       const m = c.lastMessage;
-      if (!m || !m.from.startsWith('v_')) return false;
+      if (!m?.createdAt || isTeam(m.from)) return false;
       const age = now - Date.parse(m.createdAt);
       return age >= olderThanMs && age <= giveUpMs;
     });
@@ -270,12 +272,12 @@ export class InboxController {
         case 'read': {
           if (ev.by === 'visitor') {
             this.visitorReadUpto.set(ev.visitorId, Math.max(this.visitorReadUpto.get(ev.visitorId) ?? 0, ev.upto));
-            this.logs.get(ev.visitorId)?.markRead(ev.upto, (m) => !m.from.startsWith('v_'));
+            this.logs.get(ev.visitorId)?.markRead(ev.upto, (m) => isTeam(m.from));
           } else {
             // A colleague (or this agent in another tab) read the conversation.
             const c = this.conversations.get(ev.visitorId);
             if (c && (!c.lastMessage || c.lastMessage.mid <= ev.upto)) c.unread = 0;
-            this.logs.get(ev.visitorId)?.markRead(ev.upto, (m) => m.from.startsWith('v_'));
+            this.logs.get(ev.visitorId)?.markRead(ev.upto, (m) => !isTeam(m.from));
           }
           break;
         }
@@ -301,7 +303,11 @@ export class InboxController {
   }
 
   private applyMessage(m: ChatMessage): void {
-    const visitorId = visitorOf(m);
+    // The server says whose conversation a row is: visitor ids written by other
+    // software (`guest42`, a number) have no prefix to recognise them by.
+    const visitorId = m.conversation;
+    // A row between team members has no visitor, so no conversation to file it under.
+    if (isTeam(visitorId)) return;
     const log = this.logs.get(visitorId);
     const fresh = log ? log.add([m]).length > 0 : true;
     let c = this.conversations.get(visitorId);
@@ -318,7 +324,7 @@ export class InboxController {
     if (m.clientId) this.outbox.settle([m.clientId]);
     const typer = this.typing.get(visitorId);
     if (typer?.from === m.from) this.typing.delete(visitorId);
-    if (!m.from.startsWith('v_') || !fresh || !isNew) return;
+    if (isTeam(m.from) || !fresh || !isNew) return;
     c.online = true;
     if (visitorId === this.selected && this.viewing) void this.markRead(visitorId);
     else c.unread = (c.unread || 0) + 1;
@@ -411,7 +417,7 @@ export class InboxController {
   }
 }
 
-function activity(c: Conversation): number {
+function activity(c: InboxConversation): number {
   const t = c.lastMessage?.createdAt ?? c.lastMessageAt ?? c.lastSeenAt ?? c.firstSeenAt;
   return t ? Date.parse(t) || 0 : 0;
 }

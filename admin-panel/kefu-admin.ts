@@ -2,10 +2,11 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { TokenSource } from '../client/token-source.js';
-import type { ChatMessage, Conversation } from '../client/types.js';
+import type { ChatMessage } from '../client/types.js';
+import { ADMIN, isTeam } from '../protocol/wire.js';
 import { adminStyles } from './kefu-admin.styles.js';
 import { Attention } from './attention.js';
-import { InboxController, type PendingReply } from './inbox-controller.js';
+import { InboxController, type InboxConversation, type PendingReply } from './inbox-controller.js';
 import { pickAdminStrings } from './i18n/pick-admin-strings.js';
 
 /** How long a visitor may wait unanswered before the reminder repeats. */
@@ -154,11 +155,11 @@ export class KefuAdmin extends LitElement {
     this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
   }
 
-  private displayName(c: Conversation | undefined, visitorId: string): string {
-    return c?.name || c?.email || this.t.anonymous(visitorId);
+  private displayName(c: InboxConversation | undefined, visitorId: string): string {
+    return c?.name || c?.email || this.t.anonymous(shortId(visitorId));
   }
 
-  private handleVisitorMessage(c: Conversation, m: ChatMessage): void {
+  private handleVisitorMessage(c: InboxConversation, m: ChatMessage): void {
     const name = this.displayName(c, c.visitorId);
     this.liveText = `${name}: ${m.content}`;
     this.dispatch('kefu-visitor-message', { visitorId: c.visitorId, message: m });
@@ -228,7 +229,7 @@ export class KefuAdmin extends LitElement {
     }
   }
 
-  private matchesFilter(c: Conversation): boolean {
+  private matchesFilter(c: InboxConversation): boolean {
     const q = this.filter.trim().toLowerCase();
     if (!q) return true;
     return [c.visitorId, c.name, c.email, c.page, c.lastMessage?.content].some((v) => v && v.toLowerCase().includes(q));
@@ -366,7 +367,7 @@ export class KefuAdmin extends LitElement {
           )}
           ${repeat(pending, (p) => p.clientId, (p) => this.renderPending(p))}
         </div>
-        ${typer ? html`<div class="typing">${t.typing(typer.name || (typer.from.startsWith('v_') ? this.displayName(c, id) : t.team))}</div>` : nothing}
+        ${typer ? html`<div class="typing">${t.typing(typer.name || (isTeam(typer.from) ? t.team : this.displayName(c, id)))}</div>` : nothing}
         <form class="composer" @submit=${this.submit}>
           <textarea
             rows="1"
@@ -382,19 +383,19 @@ export class KefuAdmin extends LitElement {
     `;
   }
 
-  private renderMessage(m: ChatMessage, showName: boolean, c: Conversation | undefined, visitorId: string): TemplateResult {
+  private renderMessage(m: ChatMessage, showName: boolean, c: InboxConversation | undefined, visitorId: string): TemplateResult {
     const t = this.t;
     const inbox = this.inbox!;
-    const fromVisitor = m.from.startsWith('v_');
+    const fromVisitor = !isTeam(m.from);
     const mine = m.from === inbox.me;
-    const name = fromVisitor ? this.displayName(c, visitorId) : mine ? t.you : m.fromName || (m.from === 'admin' ? t.team : m.from);
+    const name = fromVisitor ? this.displayName(c, visitorId) : mine ? t.you : m.fromName || (m.from === ADMIN ? t.team : m.from);
     const seen = !fromVisitor && (m.read || m.mid <= (inbox.visitorReadUpto.get(visitorId) ?? 0));
     return html`
       <div class="msg ${fromVisitor ? 'visitor' : 'agent'} ${!fromVisitor && !mine ? 'colleague' : ''}" data-mid=${m.mid}>
         ${showName ? html`<div class="name">${name}</div>` : nothing}
         <div class="bubble">${m.content}</div>
         <div class="meta">
-          <time datetime=${m.createdAt}>${this.formatTime(m.createdAt)}</time>
+          ${m.createdAt ? html`<time datetime=${m.createdAt}>${this.formatTime(m.createdAt)}</time>` : nothing}
           ${fromVisitor ? nothing : html`<span class="state" data-state=${seen ? 'seen' : 'sent'}>${seen ? t.seen : t.sent}</span>`}
         </div>
       </div>
@@ -434,6 +435,16 @@ export class KefuAdmin extends LitElement {
       </aside>
     `;
   }
+}
+
+/**
+ * Enough of a visitor id to tell visitors apart in the list (the details column
+ * shows it whole). Only for display: six of the 22 random characters of Kefu's
+ * own ids; ids other software chose (`guest42`, a session id) as they are, cut when long.
+ */
+function shortId(id: string): string {
+  if (/^v_[A-Za-z0-9_-]{22}$/.test(id)) return id.slice(2, 8);
+  return id.length > 12 ? id.slice(0, 11) + '…' : id;
 }
 
 /** A link only for http(s) URLs: page and referrer come from the visitor's browser. */

@@ -2,7 +2,7 @@ import { ApiError } from './api-error.js';
 import { Backoff } from './backoff.js';
 import { joinUrl } from './request-json.js';
 import type { Transport, TransportHandlers } from './transport.js';
-import type { ChatMessage, FeedEvent, FeedStatus } from './types.js';
+import type { FeedStatus, StreamEvent } from './types.js';
 
 export interface IframeStreamOptions {
   /** Server base URL ('' for this page's origin). */
@@ -22,13 +22,6 @@ export interface IframeStreamOptions {
   /** Called instead of retrying once streaming looks blocked; the owner switches transport. */
   onFallback?: (cursor: string | undefined) => void;
   backoff?: Backoff;
-}
-
-interface StreamEvent {
-  type: string;
-  cursor?: string;
-  message?: ChatMessage;
-  agentsOnline?: number;
 }
 
 /**
@@ -176,7 +169,8 @@ export class IframeStreamTransport implements Transport {
   private readonly handleMessage = (event: MessageEvent): void => {
     if (event.origin !== this.serverOrigin) return;
     if (!this.iframe || event.source !== this.iframe.contentWindow) return;
-    const data = event.data as { kefu?: StreamEvent } | null;
+    // `error` is no frame of the protocol; a server that sends one anyway gets a failed attempt, not silence.
+    const data = event.data as { kefu?: StreamEvent | { type: 'error' } } | null;
     const ev = data && typeof data === 'object' ? data.kefu : undefined;
     if (!ev || typeof ev.type !== 'string') return;
     this.gotEvent = true;
@@ -184,7 +178,7 @@ export class IframeStreamTransport implements Transport {
     this.backoff.reset();
     this.armSilence();
     this.setStatus('live');
-    if (typeof ev.cursor === 'string' && ev.cursor) this.currentCursor = ev.cursor;
+    if ('cursor' in ev && typeof ev.cursor === 'string' && ev.cursor) this.currentCursor = ev.cursor;
     switch (ev.type) {
       case 'ping':
         return;
@@ -199,7 +193,7 @@ export class IframeStreamTransport implements Transport {
         if (ev.message) this.handlers.onBatch({ messages: [ev.message], events: [], cursor: this.currentCursor });
         return;
       default: {
-        const batch = { messages: [], events: [ev as unknown as FeedEvent], cursor: this.currentCursor };
+        const batch = { messages: [], events: [ev], cursor: this.currentCursor };
         this.handlers.onBatch(
           ev.type === 'presence' && typeof ev.agentsOnline === 'number' ? { ...batch, agentsOnline: ev.agentsOnline } : batch,
         );

@@ -2,10 +2,11 @@
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import bodyParser from 'koa-bodyparser';
-import cors from '@koa/cors';
 import { fileURLToPath } from 'node:url';
 import { errorHandler, errorBody } from './http/error-handler.js';
 import { HeldConnections } from './http/held-connections.js';
+import { clientAddress, koaProxyOptions } from './http/client-address.js';
+import { commonHeaders } from './http/common-headers.js';
 import { KefuError } from './core/kefu-error.js';
 import { visitorApiRoutes } from './transports/visitor-api.js';
 import { agentApiRoutes } from './transports/agent-api.js';
@@ -13,6 +14,7 @@ import { iframeStreamRoutes } from './transports/iframe-stream.js';
 import { assetRoutes } from './transports/assets.js';
 import { pageRoutes } from './transports/pages.js';
 import type { Runtime } from './runtime.js';
+import { errorCode } from './core/kefu-error.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 // From dist/sidecar/app.js the bundles are at dist/public; from sidecar/app.ts (tests) too.
@@ -26,7 +28,7 @@ export interface AppOptions {
 }
 
 export function createApp(rt: Runtime, opts: AppOptions = {}): Koa & { held: HeldConnections } {
-  const app = new Koa({ proxy: rt.config.trustProxy });
+  const app = new Koa(koaProxyOptions(rt.config));
   app.silent = true;
   const held = new HeldConnections(rt.config.maxHeldPerIp);
   const router = new Router({ prefix: '/kefu' });
@@ -36,7 +38,9 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Koa & { held: Hel
     try {
       await rt.store.ping();
       ctx.body = { ok: true };
-    } catch {
+    } catch (err) {
+      // The answer says so; the log says why (the monitor asking is often the first to know).
+      rt.log.warn('health check: the database is not reachable', { code: errorCode(err) });
       ctx.status = 503;
       ctx.body = { ok: false, ...errorBody('unavailable', 'the database is not reachable') };
     }
@@ -49,23 +53,12 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Koa & { held: Hel
 
   app.use(errorHandler(rt.log));
   app.use(async (ctx, next) => {
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    if (ctx.path.startsWith('/kefu/api/')) {
-      ctx.set('Cache-Control', 'no-store');
-      ctx.set('Referrer-Policy', 'no-referrer');
-    }
+    // The polls served before Koa read the address with the same function; one reading for every limit.
+    ctx.request.ip = clientAddress(ctx.req, rt.config);
     await next();
   });
-  app.use(
-    cors({
-      // Only listed origins (and the sidecar's own, which needs no CORS) may call the API from a browser.
-      origin: (ctx) => (rt.config.allowedOrigins.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''),
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  // Only listed origins (and the sidecar's own, which needs no CORS) may call the API from a browser.
+  app.use(commonHeaders(rt.config.allowedOrigins));
   app.use(async (ctx, next) => {
     const length = Number(ctx.get('Content-Length') || 0);
     if (length > MAX_BODY_BYTES) throw new KefuError('too_large', 'request body is larger than 16 KiB');

@@ -29,8 +29,14 @@ export interface Config {
   readonly tailIntervalMs: number;
   readonly production: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
-  /** Honour X-Forwarded-For from a local reverse proxy for per-IP limits. */
+  /** Requests come through reverse proxies that append to X-Forwarded-For (see http/client-address.ts). */
   readonly trustProxy: boolean;
+  /**
+   * How many of those proxies are in front: per-address limits count against
+   * the X-Forwarded-For entry this far from the right, the one the farthest
+   * proxy appended. Entries left of it are the client's own and never trusted.
+   */
+  readonly proxyHops: number;
   /** Messages a visitor may send: `burst` at once, refilled at `perSecond`. */
   readonly visitorSendBurst: number;
   readonly visitorSendPerSecond: number;
@@ -163,6 +169,7 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     production,
     logLevel,
     trustProxy: env.KEFU_TRUST_PROXY === 'true' || env.KEFU_TRUST_PROXY === '1',
+    proxyHops: int(env, 'KEFU_PROXY_HOPS', 1, 1, 16),
     visitorSendBurst: int(env, 'KEFU_VISITOR_SEND_BURST', 10, 1, 10_000),
     visitorSendPerSecond: int(env, 'KEFU_VISITOR_SEND_PER_SECOND', 1, 1, 10_000),
     ipSendPerMinute: int(env, 'KEFU_IP_SEND_PER_MINUTE', 120, 1, 1_000_000),

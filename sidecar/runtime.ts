@@ -5,10 +5,13 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
 import { MessageFeed } from './core/message-feed.js';
+import { errorCode } from './core/kefu-error.js';
 import { Hub } from './core/hub.js';
 import { Delivery } from './core/delivery.js';
 import { Presence } from './core/presence.js';
 import { Chat } from './core/chat.js';
+import { Receipts } from './core/receipts.js';
+import { Activity } from './core/activity.js';
 import { RateLimiter } from './core/rate-limiter.js';
 import { Tokens } from './auth/tokens.js';
 
@@ -24,6 +27,8 @@ export interface Runtime {
   delivery: Delivery;
   presence: Presence;
   chat: Chat;
+  receipts: Receipts;
+  activity: Activity;
   tokens: Tokens;
   visitorSendLimiter: RateLimiter;
   ipSendLimiter: RateLimiter;
@@ -50,11 +55,13 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
       if (now > 0 !== before > 0) hub.notifyVisitors();
     },
   });
-  const delivery = new Delivery({ store, feed, hub, agentsOnline: () => presence.agentsOnline });
-  const chat = new Chat({ store, feed, delivery, presence });
+  const delivery = new Delivery({ store, feed, hub, log, agentsOnline: () => presence.agentsOnline });
+  const receipts = new Receipts({ store, feed, log, intervalMs: config.tailIntervalMs });
+  const activity = new Activity({ store, log, intervalMs: config.tailIntervalMs });
+  const chat = new Chat({ store, feed, delivery, presence, receipts, activity });
   feed.subscribe({
     messages: (batch, fromTail) => {
-      if (fromTail) chat.noteForeignRows(batch).catch((err) => log.warn('could not record conversation activity', { error: (err as Error).name }));
+      if (fromTail) chat.noteForeignRows(batch);
     },
     events: () => {},
   });
@@ -65,7 +72,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
   let pruneTimer: NodeJS.Timeout | null = null;
 
   return {
-    config, log, store, feed, hub, delivery, presence, chat,
+    config, log, store, feed, hub, delivery, presence, chat, receipts, activity,
     tokens: new Tokens(config.secret),
     visitorSendLimiter: new RateLimiter(config.visitorSendBurst, config.visitorSendPerSecond),
     ipSendLimiter: new RateLimiter(Math.max(config.visitorSendBurst, Math.ceil(config.ipSendPerMinute / 4)), config.ipSendPerMinute / 60),
@@ -76,7 +83,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
       await feed.start();
       await presence.start();
       pruneTimer = setInterval(() => {
-        store.pruneEvents(new Date(Date.now() - EVENT_KEEP_MS)).catch(() => { /* retried next minute */ });
+        store.pruneEvents(new Date(Date.now() - EVENT_KEEP_MS)).catch((err) => log.warn('could not prune old events; retrying next minute', { code: errorCode(err) }));
       }, EVENT_PRUNE_MS);
       pruneTimer.unref();
     },
@@ -86,6 +93,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
     async stop() {
       shutdownController.abort();
       if (pruneTimer) clearInterval(pruneTimer);
+      await Promise.all([receipts.stop(), activity.stop()]);
       feed.stop();
       await presence.stop();
       await store.close();

@@ -19,7 +19,7 @@ function newest(path: string): number {
 
 export default function setup(): void {
   const sources = Math.max(
-    ...['sidecar', 'widget', 'admin-panel', 'client', 'wordpress', 'scripts', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((p) => newest(join(root, p))),
+    ...['protocol', 'sidecar', 'widget', 'admin-panel', 'client', 'wordpress', 'scripts', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((p) => newest(join(root, p))),
   );
   const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
   if (built >= sources && existsSync(join(root, 'dist', 'sidecar', 'main.js')) && existsSync(join(root, 'dist', 'public', 'widget.js'))) return;

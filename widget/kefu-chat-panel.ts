@@ -6,6 +6,7 @@ import { panelStyles } from './kefu-chat-panel.styles.js';
 import { pickLocale, pickStrings } from './i18n/pick-strings.js';
 import { TitleFlasher } from './title-flasher.js';
 import type { ChatMessage } from '../client/types.js';
+import { ADMIN } from '../protocol/wire.js';
 
 const CLOSE_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>`;
 const SEND_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2.5-6.5L4 12z" /></svg>`;
@@ -144,7 +145,7 @@ export class KefuChatPanel extends LitElement {
 
   private senderName(m: ChatMessage): string {
     if (m.fromName) return m.fromName;
-    return m.from === 'admin' ? this.t.team : this.t.anAgent;
+    return m.from === ADMIN ? this.t.team : this.t.anAgent;
   }
 
   private formatTime(iso: string): string {
@@ -345,7 +346,7 @@ export class KefuChatPanel extends LitElement {
         ${showName ? html`<div class="who">${this.senderName(m)}</div>` : nothing}
         <div class="bubble" part="bubble">${m.content}</div>
         <div class="meta" part="meta">
-          <time datetime=${m.createdAt}>${this.formatTime(m.createdAt)}</time>
+          ${m.createdAt ? html`<time datetime=${m.createdAt}>${this.formatTime(m.createdAt)}</time>` : nothing}
           ${state ? html`<span class="state" data-state=${state}>${this.t[state]}</span>` : nothing}
         </div>
       </div>

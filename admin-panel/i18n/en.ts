@@ -15,7 +15,8 @@ export const en = {
   reconnecting: 'Reconnecting…',
   enableNotifications: 'Enable desktop notifications',
   visitor: 'Visitor',
-  anonymous: (id: string) => `Visitor ${id.slice(2, 8)}`,
+  /** `label` is a short form of the visitor id. */
+  anonymous: (label: string) => `Visitor ${label}`,
   unread: (n: number) => `${n} unread`,
   visitorOnline: 'Online now',
   visitorOffline: 'Offline',

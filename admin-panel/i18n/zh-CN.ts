@@ -17,7 +17,8 @@ export const zhCN: AdminStrings = {
   reconnecting: '正在重新连接…',
   enableNotifications: '开启桌面通知',
   visitor: '访客',
-  anonymous: (id: string) => `访客 ${id.slice(2, 8)}`,
+  /** `label` is a short form of the visitor id. */
+  anonymous: (label: string) => `访客 ${label}`,
   unread: (n: number) => `${n} 条未读`,
   visitorOnline: '在线',
   visitorOffline: '离线',

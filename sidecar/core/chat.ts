@@ -7,6 +7,8 @@ import type { Delivery } from './delivery.js';
 import type { Cursor } from './cursor.js';
 import type { MessageFeed } from './message-feed.js';
 import type { Presence } from './presence.js';
+import type { Receipts } from './receipts.js';
+import type { Activity } from './activity.js';
 import type { Store, VisitorUpdate } from '../store/store.js';
 
 export const MAX_CONTENT = 4000;
@@ -22,6 +24,8 @@ export interface ChatDeps {
   feed: MessageFeed;
   delivery: Delivery;
   presence: Presence;
+  receipts: Receipts;
+  activity: Activity;
 }
 
 export function newVisitorId(): string {
@@ -53,6 +57,7 @@ export class Chat {
     const id = visitorId ?? newVisitorId();
     const visitor = await this.deps.store.upsertVisitor({ ...profile, visitorId: id }, new Date());
     this.rememberVisitor(id);
+    if (visitorId === null) this.deps.receipts.knownFresh(id);
     this.deps.presence.visitorSeen(id);
     await this.emit(id, 'agents', { type: 'visitor', visitor: { ...visitor, online: true } });
     return { visitor, created: visitorId === null };
@@ -78,8 +83,8 @@ export class Chat {
     if (result.created) this.deps.feed.accept(result.message);
     // Also on a repeat (same clientId): the first attempt's row may have committed
     // while its answer was lost (database link or client cut), before this step ran.
-    // noteActivity only ever moves last_mid forwards, so repeating it is harmless.
-    await this.deps.store.noteActivity(visitorId, result.message.mid);
+    // Activity only ever moves last_mid forwards, so repeating it is harmless.
+    this.deps.activity.note(visitorId, result.message.mid);
     this.rememberVisitor(visitorId);
     return result;
   }
@@ -88,16 +93,19 @@ export class Chat {
    * Rows other programs wrote (PHP, another sidecar) move their conversation
    * up the agents' list too; for another sidecar's rows this repeats a no-op.
    */
-  async noteForeignRows(rows: readonly Message[]): Promise<void> {
-    const latest = new Map<string, number>();
+  noteForeignRows(rows: readonly Message[]): void {
     for (const m of rows) {
       const conv = conversationOf(m.from, m.to);
-      if (conv && conv.length <= 64) latest.set(conv, Math.max(latest.get(conv) ?? 0, m.mid));
+      if (!conv || conv.length > 64) continue;
+      this.deps.activity.note(conv, m.mid);
+      this.rememberVisitor(conv);
     }
-    for (const [visitorId, mid] of latest) {
-      await this.deps.store.noteActivity(visitorId, mid);
-      this.rememberVisitor(visitorId);
-    }
+  }
+
+  /** The agents' list, with every conversation this process touched recorded first. */
+  async conversations(limit: number) {
+    await this.deps.activity.flush();
+    return this.deps.store.conversations(limit);
   }
 
   /** Conversations known to exist (they are never removed while the process runs). */
@@ -116,18 +124,20 @@ export class Chat {
     this.knownVisitors.add(visitorId);
   }
 
-  /** Agents have read the visitor's messages up to `upto`. */
+  /**
+   * Agents have read the visitor's messages up to `upto`. Checked now; the
+   * rows are marked and the notice written in the next receipts flush, so a
+   * lock another program holds on them cannot fail or delay the request.
+   */
   async agentRead(agent: Agent, visitorId: string, upto: number): Promise<void> {
     await this.requireVisitor(visitorId);
     this.deps.presence.agentSeen(agent.id, agent.name);
-    await this.deps.store.markVisitorMessagesRead(visitorId, upto);
-    await this.emit(visitorId, 'both', { type: 'read', visitorId, upto, by: 'agent' });
+    this.deps.receipts.agentRead(visitorId, upto);
   }
 
-  /** The visitor's poll acknowledged what its cursor covers. */
-  async visitorReceived(visitorId: string, c: Cursor): Promise<void> {
-    const changed = await this.deps.delivery.acknowledge(visitorId, c);
-    if (changed > 0) await this.emit(visitorId, 'agents', { type: 'read', visitorId, upto: c.high, by: 'visitor' });
+  /** The visitor's poll or stream came with a cursor: what it covers was received. Never waits. */
+  visitorReceived(visitorId: string, c: Cursor): void {
+    this.deps.receipts.visitorReceived(visitorId, c);
   }
 
   async visitorTyping(visitorId: string, typing: boolean): Promise<void> {

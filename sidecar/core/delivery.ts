@@ -1,45 +1,44 @@
 // Turns a scope and a cursor into "what is new for you": from memory when the
-// cursor is recent, from the database otherwise. Also the waiting logic shared
-// by long-poll and stream, and the visitor's acknowledgement (isread = 1).
-import { encodeCursor, type Cursor } from './cursor.js';
+// cursor is recent, from the database otherwise; and the waiting logic shared
+// by long-poll and stream. Nothing here writes: receipts are recorded by the
+// caller and written behind (receipts.ts).
+import { fitCursor, type Cursor } from './cursor.js';
 import type { MessageFeed } from './message-feed.js';
 import type { Hub, Subscriber } from './hub.js';
 import { inScope, type KefuEvent, type Message, type Scope } from './message.js';
 import type { Store } from '../store/store.js';
+import type { Logger } from '../logger.js';
 
 export const MAX_BATCH = 100;
+const LOWERED_WARN_EVERY_MS = 60_000;
 
 export interface Batch {
   messages: Message[];
   events: KefuEvent[];
   next: Cursor;
+  /**
+   * False when everything in the batch is something the client most likely
+   * has: rows up to a lowered cursor's `seen` mark (cursor.ts). Such a batch
+   * is no reason to answer a waiting poll early.
+   */
+  fresh: boolean;
 }
 
 export interface DeliveryDeps {
   store: Store;
   feed: MessageFeed;
   hub: Hub;
+  log: Logger;
   /** Current number of agents online (for presence events). */
   agentsOnline: () => number;
 }
 
 export class Delivery {
-  /** Visitors whose unread rows this process has already acknowledged once. */
-  private readonly ackChecked = new Set<string>();
-  /** Unacknowledged mids seen by the tail, per receiving visitor. */
-  private readonly unacked = new Map<string, number[]>();
+  private lastLoweredWarn = -Infinity;
 
   constructor(private readonly deps: DeliveryDeps) {
     deps.feed.subscribe({
-      messages: (batch) => {
-        for (const m of batch) {
-          if (m.read || m.to === 'admin' || m.to.startsWith('agent:')) continue;
-          const open = this.unacked.get(m.to);
-          if (open) open.push(m.mid);
-          else this.unacked.set(m.to, [m.mid]);
-        }
-        deps.hub.onMessages(batch);
-      },
+      messages: (batch) => deps.hub.onMessages(batch),
       events: (batch) => deps.hub.onEvents(batch),
     });
   }
@@ -47,13 +46,18 @@ export class Delivery {
   /** The cursor of "now": everything committed so far counts as had. */
   currentCursor(): Cursor {
     const f = this.deps.feed;
-    return { high: f.seenMax, event: f.lastEventId, gaps: f.pendingBetween(0, f.seenMax) };
+    return {
+      high: f.seenMax,
+      event: f.lastEventId,
+      gaps: f.pendingBetween(0, f.seenMax),
+      eventGaps: f.eventIds.between(0, f.lastEventId),
+    };
   }
 
   async collect(scope: Scope, c: Cursor): Promise<Batch> {
     const { feed, store } = this.deps;
     let found: Message[];
-    if (feed.covers(c.high)) {
+    if (feed.covers(c.high, c.gaps)) {
       found = [];
       for (const g of c.gaps) {
         const m = feed.get(g);
@@ -78,29 +82,50 @@ export class Delivery {
       ...c.gaps.filter((g) => !delivered.has(g) && (leftOver.has(g) || feed.mayArrive(g))),
       ...feed.pendingBetween(c.high, high).filter((g) => !delivered.has(g)),
     ];
-    const events =
-      scope.kind === 'agents' ? feed.eventsAfter(c.event, 'agents') : feed.eventsAfter(c.event, 'visitor', scope.visitorId);
-    return { messages, events, next: { high, gaps, event: Math.max(c.event, feed.lastEventId) } };
+
+    const cEventGaps = c.eventGaps ?? [];
+    const stored =
+      scope.kind === 'agents' ? feed.eventsAfter(c.event, cEventGaps, 'agents') : feed.eventsAfter(c.event, cEventGaps, 'visitor', scope.visitorId);
+    const eventHigh = Math.max(c.event, feed.lastEventId);
+    const gotEvent = new Set(stored.map((e) => e.id));
+    const eventGaps = [
+      ...cEventGaps.filter((g) => !gotEvent.has(g) && feed.eventIds.mayArrive(g)),
+      ...feed.eventIds.between(c.event, eventHigh),
+    ];
+
+    const gapSet = c.gaps.length ? new Set(c.gaps) : null;
+    const eventGapSet = cEventGaps.length ? new Set(cEventGaps) : null;
+    const fresh =
+      messages.some((m) => c.seen === undefined || m.mid > c.seen || gapSet?.has(m.mid)) ||
+      stored.some((e) => c.seenEvent === undefined || e.id > c.seenEvent || eventGapSet?.has(e.id));
+    const next: Cursor = { high, gaps, event: eventHigh, eventGaps };
+    // A lowered cursor's uncertain stretch lives on until the new high passes it.
+    if (c.seen !== undefined && c.seen > high) next.seen = c.seen;
+    if (c.seenEvent !== undefined && c.seenEvent > eventHigh) next.seenEvent = c.seenEvent;
+    return { messages, events: stored.map((e) => e.event), next, fresh };
   }
 
   /**
    * Answers as soon as the scope has something beyond the cursor, else after
-   * `waitMs` with nothing. `signal` aborts the wait (the client went away).
+   * `waitMs` with nothing (or with rows the client most likely has, see Batch).
+   * `signal` aborts the wait (the client went away).
    */
   async waitFor(scope: Scope, cursor: Cursor, waitMs: number, signal: AbortSignal, agentsOnlineKnown: number): Promise<Batch> {
     const deadline = performance.now() + waitMs;
-    let c = cursor;
     for (;;) {
       const version = this.deps.feed.version;
-      const batch = await this.collect(scope, c);
+      const batch = await this.collect(scope, cursor);
       const now = this.deps.agentsOnline();
       // Agents follow the count; visitors only whether anyone is online (the count rides on every answer).
       const presenceChanged = scope.kind === 'agents' ? now !== agentsOnlineKnown : now > 0 !== agentsOnlineKnown > 0;
       if (presenceChanged) batch.events.push({ type: 'presence', agentsOnline: now });
       const left = deadline - performance.now();
-      if (batch.messages.length || batch.events.length || left <= 0 || signal.aborted) return batch;
-      c = batch.next;
-      await this.park(scope, c, left, signal, version);
+      const news = presenceChanged || (batch.fresh && (batch.messages.length > 0 || batch.events.length > 0));
+      if (news || left <= 0 || signal.aborted) return batch;
+      // Wait from the same cursor when the batch held only rows the client has: they
+      // go out with the answer at the end, and nothing of the uncertain stretch is lost.
+      if (batch.messages.length === 0 && batch.events.length === 0) cursor = batch.next;
+      await this.park(scope, cursor, left, signal, version);
     }
   }
 
@@ -113,7 +138,7 @@ export class Delivery {
         this.deps.hub.remove(sub);
         resolve();
       };
-      const sub: Subscriber = { scope, high: c.high, gaps: c.gaps, event: c.event, notify: done };
+      const sub: Subscriber = { scope, high: c.high, gaps: c.gaps, event: c.event, eventGaps: c.eventGaps ?? [], notify: done };
       const timer = setTimeout(done, ms);
       signal.addEventListener('abort', done, { once: true });
       this.deps.hub.add(sub);
@@ -124,7 +149,7 @@ export class Delivery {
 
   /** A subscriber for a long-lived stream; the caller removes it when done. */
   subscribe(scope: Scope, c: Cursor, notify: () => void): Subscriber {
-    const sub: Subscriber = { scope, high: c.high, gaps: c.gaps, event: c.event, notify };
+    const sub: Subscriber = { scope, high: c.high, gaps: c.gaps, event: c.event, eventGaps: c.eventGaps ?? [], notify };
     this.deps.hub.add(sub);
     return sub;
   }
@@ -133,30 +158,18 @@ export class Delivery {
     this.deps.hub.remove(sub);
   }
 
-  /**
-   * The visitor's poll carries the cursor of what it has received: rows to it
-   * up to there become isread = 1. Runs a query only when there is something
-   * to acknowledge, so idle polls cost the database nothing. Returns the rows changed.
-   */
-  async acknowledge(visitorId: string, c: Cursor): Promise<number> {
-    const open = this.unacked.get(visitorId) ?? [];
-    const covered = open.filter((mid) => mid <= c.high && !c.gaps.includes(mid));
-    const firstTime = !this.ackChecked.has(visitorId);
-    if (!firstTime && !covered.length) return 0;
-    const changed = await this.deps.store.markReceived(visitorId, c.high, c.gaps);
-    if (this.ackChecked.size > 200_000) {
-      // Bounded memory: forgetting only costs one extra query per visitor.
-      this.ackChecked.clear();
-      this.unacked.clear();
-    }
-    this.ackChecked.add(visitorId);
-    const rest = open.filter((mid) => !covered.includes(mid));
-    if (rest.length) this.unacked.set(visitorId, rest);
-    else this.unacked.delete(visitorId);
-    return changed;
-  }
-
+  /** The cursor as text; when its gaps do not fit, the lowered cursor it stands for (logged, at most once a minute). */
   encode(c: Cursor): string {
-    return encodeCursor(c);
+    const fit = fitCursor(c);
+    if (fit.lowered) {
+      const now = performance.now();
+      if (now - this.lastLoweredWarn > LOWERED_WARN_EVERY_MS) {
+        this.lastLoweredWarn = now;
+        this.deps.log.warn('cursor gaps exceed 512 characters: high mark lowered, some rows will be delivered twice', {
+          gaps: c.gaps.length, eventGaps: c.eventGaps?.length ?? 0,
+        });
+      }
+    }
+    return fit.text;
   }
 }

@@ -9,6 +9,7 @@ export interface Subscriber {
   high: number;
   gaps: readonly number[];
   event: number;
+  eventGaps: readonly number[];
   notify(): void;
 }
 
@@ -65,10 +66,11 @@ export class Hub {
   onEvents(batch: readonly StoredEvent[]): void {
     const wake = new Set<Subscriber>();
     for (const e of batch) {
-      if (e.audience !== 'visitor') for (const s of this.agents) if (e.id > s.event) wake.add(s);
-      if (e.audience !== 'agents') {
+      const wants = (s: Subscriber) => e.id > s.event || s.eventGaps.includes(e.id);
+      if (e.audience === 'agents' || e.audience === 'both') for (const s of this.agents) if (wants(s)) wake.add(s);
+      if (e.audience === 'visitor' || e.audience === 'both') {
         const set = this.byVisitor.get(e.visitorId);
-        if (set) for (const s of set) if (e.id > s.event) wake.add(s);
+        if (set) for (const s of set) if (wants(s)) wake.add(s);
       }
     }
     for (const s of wake) s.notify();

@@ -17,3 +17,9 @@ export class KefuError extends Error {
 }
 
 export const badRequest = (message: string) => new KefuError('bad_request', message);
+
+/** What a log line may say of an error: its code (a driver's, or the name), never its message. */
+export function errorCode(err: unknown): string {
+  const e = err as { cause?: { code?: string }; code?: string; name?: string };
+  return e?.cause?.code ?? e?.code ?? e?.name ?? 'error';
+}

@@ -1,23 +1,29 @@
-// The one reader of the database for real-time delivery. Each process runs ONE
-// tail query per interval (and one right after its own writes), whatever the
-// number of open polls and streams. It keeps the recent rows in memory, so a
-// poll with a current cursor is answered without touching the database.
+// The one reader of the database for real-time delivery. Each process runs one
+// round of tail reads per interval (and one right after its own event writes),
+// whatever the number of open polls and streams: new rows, new events, and a
+// re-check of open gaps when there are any (sql-store.ts). It keeps the recent rows and events in
+// memory, so a poll with a current cursor is answered without touching the
+// database.
 //
 // Out-of-order commits: when the tail sees mid 11 but not 10, 10 may belong to
-// a transaction that has not committed yet. Such gaps are re-checked on every
-// tail for GAP_HOLD_MS and go into cursors, so a late row is still delivered
-// (PROTOCOL.md, cursor guarantee 2: up to 10 s late).
+// a transaction that has not committed yet. Such gaps (of messages and of
+// events alike, see id-sequence.ts) are re-checked on every tail for
+// GAP_HOLD_MS and go into cursors, so a late row is still delivered.
 import type { Logger } from '../logger.js';
-import type { Audience, KefuEvent, Message } from './message.js';
+import type { Audience, Message } from './message.js';
 import type { Store, StoredEvent } from '../store/store.js';
+import { GAP_HOLD_MS, IdSequence, type IdStep } from './id-sequence.js';
+import { errorCode } from './kefu-error.js';
 
-export const GAP_HOLD_MS = 15_000;
+export { GAP_HOLD_MS };
 const TAIL_BATCH = 500;
 const RING_MIN_AGE_MS = 60_000;
 const RING_TARGET = 20_000;
 const RING_HARD_CAP = 200_000;
 const EVENT_KEEP_MS = 60_000;
-const MAX_PENDING_GAPS = 5_000;
+const EVENT_HARD_CAP = 50_000;
+/** Open gaps one sequence tracks; a backlog beyond waits (delayed, never dropped). */
+export const MAX_PENDING_GAPS = 100_000;
 const STARTUP_LOOKBACK = 200;
 
 export interface FeedListener {
@@ -34,16 +40,26 @@ export interface FeedDeps {
   intervalMs: number;
   /** Monotonic milliseconds; never the wall clock. */
   now?: () => number;
+  /** Smaller memory limits, for tests of what happens at them. */
+  limits?: Partial<FeedLimits>;
+}
+
+export interface FeedLimits {
+  maxPendingGaps: number;
+  ringTarget: number;
+  ringMinAgeMs: number;
+  ringHardCap: number;
+  eventKeepMs: number;
 }
 
 export class MessageFeed {
-  /** Highest mid the tail has seen. */
-  seenMax = 0;
-  /** Rows with mid <= ringFloor may have left memory; above it, memory is complete but for `pending`. */
+  readonly mids: IdSequence;
+  readonly eventIds: IdSequence;
+  private readonly limits: FeedLimits;
+  /** Rows with mid <= ringFloor may have left memory; above it, memory is complete but for pending gaps. */
   ringFloor = 0;
-  lastEventId = 0;
-  /** Gap mids not seen yet → when first noticed. */
-  readonly pending = new Map<number, number>();
+  /** Events with id <= eventFloor may have left memory. */
+  eventFloor = 0;
   healthy = false;
   /** Bumped on every batch handed to listeners; lets a waiter see it missed one. */
   version = 0;
@@ -57,24 +73,54 @@ export class MessageFeed {
   private again = false;
   private stopped = false;
   private failing = false;
+  private deferredSince: number | null = null;
   private lastError: unknown = null;
   private readonly now: () => number;
 
   constructor(private readonly deps: FeedDeps) {
     this.now = deps.now ?? (() => performance.now());
+    this.limits = {
+      maxPendingGaps: MAX_PENDING_GAPS, ringTarget: RING_TARGET, ringMinAgeMs: RING_MIN_AGE_MS, ringHardCap: RING_HARD_CAP,
+      eventKeepMs: EVENT_KEEP_MS, ...deps.limits,
+    };
+    this.mids = new IdSequence(this.limits.maxPendingGaps);
+    this.eventIds = new IdSequence(this.limits.maxPendingGaps);
+    const jump = (what: string) => (from: number, to: number) =>
+      deps.log.warn('ids jumped further than gaps can be tracked; rows far below may be missed if they commit late', { what, from, to });
+    this.mids.onJump = jump('message');
+    this.eventIds.onJump = jump('event');
+  }
+
+  /** Highest mid the tail has seen. */
+  get seenMax(): number {
+    return this.mids.seenMax;
+  }
+
+  get lastEventId(): number {
+    return this.eventIds.seenMax;
   }
 
   async start(): Promise<void> {
-    const { mid, eventId } = await this.deps.store.latestIds();
+    const [{ mid, eventId }, step] = await Promise.all([this.deps.store.latestIds(), this.deps.store.idStep()]);
+    this.mids.setStep(step);
+    this.eventIds.setStep(step);
+    if (step.step > 1) this.deps.log.info('auto-increment step above 1: only ids of this server\'s offset are tracked as gaps', { ...step });
     // Start a little below the newest row, so that transactions still in flight
-    // at start-up (lower mids, not yet committed) are tracked as gaps too.
-    this.seenMax = Math.max(0, mid - STARTUP_LOOKBACK);
-    this.ringFloor = this.seenMax;
-    this.lastEventId = eventId;
+    // at start-up (lower ids, not yet committed) are tracked as gaps too.
+    this.mids.reset(Math.max(0, mid - STARTUP_LOOKBACK * step.step));
+    this.eventIds.reset(Math.max(0, eventId - STARTUP_LOOKBACK * step.step));
+    this.ringFloor = this.mids.seenMax;
+    this.eventFloor = this.eventIds.seenMax;
     this.stopped = false;
     await this.tailOnce();
     if (!this.healthy) throw this.lastError;
     this.schedule();
+  }
+
+  /** For tests: the step a running feed assumes. */
+  setStep(step: IdStep): void {
+    this.mids.setStep(step);
+    this.eventIds.setStep(step);
   }
 
   stop(): void {
@@ -117,14 +163,14 @@ export class MessageFeed {
     } while (this.again && !this.stopped);
   }
 
-  /** Returns true when the batch was full and more rows are waiting. */
-  private async tailOnce(): Promise<boolean> {
+  /** One tail; true when more rows are waiting at once. Public for tests driving the feed by hand. */
+  async tailOnce(): Promise<boolean> {
     let batch;
     try {
-      batch = await this.deps.store.tail(this.seenMax, [...this.pending.keys()], this.lastEventId, TAIL_BATCH);
+      batch = await this.deps.store.tail(this.mids.seenMax, this.mids.ranges(), this.eventIds.seenMax, this.eventIds.ranges(), TAIL_BATCH);
     } catch (err) {
       this.lastError = err;
-      if (!this.failing) this.deps.log.warn('tail query failed; retrying every interval', { error: errorCode(err) });
+      if (!this.failing) this.deps.log.warn('tail query failed; retrying every interval', { code: errorCode(err) });
       this.failing = true;
       this.healthy = false;
       return false;
@@ -133,44 +179,59 @@ export class MessageFeed {
     this.failing = false;
     this.healthy = true;
     const now = this.now();
-    const before = this.seenMax;
-    const fresh = batch.messages.filter((m) => this.take(m, now));
-    for (const [mid, since] of this.pending) if (now - since > GAP_HOLD_MS) this.pending.delete(mid);
+    const before = this.mids.seenMax;
+    // Rows first, then events; a row or event that would open more gaps than can be
+    // tracked stops the taking of newer ones of its kind (read again next tail).
+    const take = <T>(items: readonly T[], seq: IdSequence, id: (x: T) => number, keep: (x: T) => void) => {
+      const taken: T[] = [];
+      for (const x of items) {
+        if (deferred && id(x) > seq.seenMax) continue;
+        const t = seq.take(id(x), now);
+        if (t === 'deferred') deferred = true;
+        else if (t !== 'known') {
+          keep(x);
+          taken.push(x);
+        }
+      }
+      return taken;
+    };
+    let deferred = false;
+    const fresh = take(batch.messages, this.mids, (m) => m.mid, (m) => this.remember(m, now));
+    const events = take(batch.events, this.eventIds, (e) => e.id, (e) => this.rememberEvent(e, now));
+    this.noteDeferred(deferred, now);
+    this.mids.expire(now);
+    this.eventIds.expire(now);
     this.trim(now);
-
-    const events = batch.events.filter((e) => e.id > this.lastEventId);
-    for (const e of events) this.recentEvents.push({ item: e, at: now });
-    if (events.length) this.lastEventId = events[events.length - 1].id;
-    while (this.recentEvents.length && now - this.recentEvents[0].at > EVENT_KEEP_MS) this.recentEvents.shift();
 
     if (fresh.length || events.length) this.version++;
     if (fresh.length) for (const l of this.listeners) l.messages(fresh, true);
     if (events.length) for (const l of this.listeners) l.events(events);
+    if (deferred) return false;
     return batch.messages.filter((m) => m.mid > before).length >= TAIL_BATCH || batch.events.length >= TAIL_BATCH;
+  }
+
+  private noteDeferred(deferred: boolean, now: number): void {
+    if (deferred && this.deferredSince === null) {
+      this.deferredSince = now;
+      this.deps.log.warn('more open gaps than can be tracked: newer rows wait until older gaps resolve', { limit: this.limits.maxPendingGaps });
+    } else if (!deferred && this.deferredSince !== null) {
+      this.deps.log.info('gap backlog cleared', { waitedMs: Math.round(now - this.deferredSince) });
+      this.deferredSince = null;
+    }
   }
 
   /**
    * A row this process has just committed: delivered at once, without waiting
-   * for a tail. The bookkeeping is the tail's own, so mids skipped on the way
+   * for a tail. The bookkeeping is the tail's own, so ids skipped on the way
    * become gaps that the next tails re-check, and the tail will not bring it twice.
    */
   accept(m: Message): void {
-    if (!this.take(m, this.now())) return;
+    const now = this.now();
+    const taken = this.mids.take(m.mid, now);
+    if (taken === 'known' || taken === 'deferred') return; // deferred: the tail brings it once the backlog clears
+    this.remember(m, now);
     this.version++;
     for (const l of this.listeners) l.messages([m], false);
-  }
-
-  /** Records a row seen for the first time; false for one already had or given up on. */
-  private take(m: Message, now: number): boolean {
-    if (this.byMid.has(m.mid)) return false;
-    if (m.mid > this.seenMax) {
-      for (let gap = this.seenMax + 1; gap < m.mid && this.pending.size < MAX_PENDING_GAPS; gap++) this.pending.set(gap, now);
-      this.seenMax = m.mid;
-    } else if (!this.pending.delete(m.mid)) {
-      return false; // below what we tracked: already delivered or abandoned long ago
-    }
-    this.remember(m, now);
-    return true;
   }
 
   private remember(m: Message, now: number): void {
@@ -182,22 +243,44 @@ export class MessageFeed {
     this.byMid.set(m.mid, m);
   }
 
+  private rememberEvent(e: StoredEvent, now: number): void {
+    const list = this.recentEvents;
+    let i = list.length;
+    while (i > 0 && list[i - 1].item.id > e.id) i--;
+    list.splice(i, 0, { item: e, at: now });
+  }
+
   private trim(now: number): void {
     const ring = this.ring;
     let drop = 0;
     while (
       drop < ring.length &&
-      (ring.length - drop > RING_HARD_CAP || (ring.length - drop > RING_TARGET && now - ring[drop].at > RING_MIN_AGE_MS))
+      (ring.length - drop > this.limits.ringHardCap ||
+        (ring.length - drop > this.limits.ringTarget && now - ring[drop].at > this.limits.ringMinAgeMs))
     ) drop++;
-    if (!drop) return;
-    for (const h of ring.slice(0, drop)) this.byMid.delete(h.item.mid);
-    this.ringFloor = Math.max(this.ringFloor, ring[drop - 1].item.mid);
-    ring.splice(0, drop);
+    if (drop) {
+      for (let k = 0; k < drop; k++) this.byMid.delete(ring[k].item.mid);
+      this.ringFloor = Math.max(this.ringFloor, ring[drop - 1].item.mid);
+      ring.splice(0, drop);
+    }
+    const ev = this.recentEvents;
+    let dropEv = 0;
+    while (dropEv < ev.length && (ev.length - dropEv > EVENT_HARD_CAP || now - ev[dropEv].at > this.limits.eventKeepMs)) dropEv++;
+    if (dropEv) {
+      this.eventFloor = Math.max(this.eventFloor, ev[dropEv - 1].item.id);
+      ev.splice(0, dropEv);
+    }
   }
 
-  /** Whether memory can answer for a cursor at `high` (else ask the database). */
-  covers(high: number): boolean {
-    return high >= this.ringFloor;
+  /**
+   * Whether memory can answer for a cursor: its high mark and every gap it
+   * carries lie where memory is complete (a gap below the ring may have
+   * arrived and left memory since; then ask the database).
+   */
+  covers(high: number, gaps: readonly number[] = []): boolean {
+    if (high < this.ringFloor) return false;
+    for (const g of gaps) if (g <= this.ringFloor && !this.mids.pending.has(g) && !this.byMid.has(g)) return false;
+    return true;
   }
 
   /** Remembered rows with mid > `after`, ascending. */
@@ -219,31 +302,36 @@ export class MessageFeed {
 
   /** Whether a gap mid may still arrive (pending, or beyond what this process has seen). */
   mayArrive(mid: number): boolean {
-    return this.pending.has(mid) || mid > this.seenMax;
+    return this.mids.mayArrive(mid);
   }
 
   pendingBetween(lowExclusive: number, highInclusive: number): number[] {
-    const out: number[] = [];
-    for (const mid of this.pending.keys()) if (mid > lowExclusive && mid <= highInclusive) out.push(mid);
+    return this.mids.between(lowExclusive, highInclusive);
+  }
+
+  /**
+   * Remembered events above `id` or among `gaps` that reach the audience, with
+   * their ids. Events live in memory for a minute: a client further behind
+   * misses typing and read notices older than that (docs/protocol-notes.md).
+   */
+  eventsAfter(id: number, gaps: readonly number[], audience: 'visitor' | 'agents', visitorId?: string): StoredEvent[] {
+    const out: StoredEvent[] = [];
+    const want = gaps.length ? new Set(gaps) : null;
+    for (const { item } of this.recentEvents) {
+      if (item.id <= id && !want?.has(item.id)) continue;
+      if (!reaches(item.audience, audience)) continue;
+      if (audience === 'visitor' && item.visitorId !== visitorId) continue;
+      out.push(item);
+    }
     return out;
   }
 
-  eventsAfter(id: number, audience: 'visitor' | 'agents', visitorId?: string): KefuEvent[] {
-    const out: KefuEvent[] = [];
-    for (const { item } of this.recentEvents) {
-      if (item.id <= id || !reaches(item.audience, audience)) continue;
-      if (audience === 'visitor' && item.visitorId !== visitorId) continue;
-      out.push(item.event);
-    }
-    return out;
+  /** Counts for health and the soak's plateau checks. */
+  sizes(): { ring: number; events: number; pendingMids: number; pendingEvents: number } {
+    return { ring: this.ring.length, events: this.recentEvents.length, pendingMids: this.mids.pending.size, pendingEvents: this.eventIds.pending.size };
   }
 }
 
 function reaches(a: Audience, who: 'visitor' | 'agents'): boolean {
   return a === 'both' || a === who;
-}
-
-function errorCode(err: unknown): string {
-  const e = err as { cause?: { code?: string }; code?: string; name?: string };
-  return e?.cause?.code ?? e?.code ?? e?.name ?? 'error';
 }

@@ -3,6 +3,7 @@
 // written in one batch per interval, so busy polls add no queries.
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import { errorCode } from './kefu-error.js';
 
 export const AGENT_ONLINE_WINDOW_MS = 90_000;
 export const VISITOR_ONLINE_WINDOW_MS = 60_000;
@@ -18,6 +19,7 @@ export interface PresenceDeps {
 
 export class Presence {
   private count = 0;
+  private refreshFailing = false;
   private readonly agentsSeen = new Map<string, string>();
   private readonly visitorsSeen = new Map<string, number>();
   private refreshTimer: NodeJS.Timeout | null = null;
@@ -51,9 +53,13 @@ export class Presence {
         this.count = n;
         this.deps.onChange(n, before);
       }
-    } catch {
-      /* the tail reports database trouble; keep the last count */
+    } catch (err) {
+      // Keep the last count; say so once per spell of trouble, not every refresh.
+      if (!this.refreshFailing) this.deps.log.warn('could not count agents online; keeping the last count', { code: errorCode(err) });
+      this.refreshFailing = true;
+      return;
     }
+    this.refreshFailing = false;
   }
 
   /** An agent made a request: they count as around. Written in the next batch. */
@@ -89,7 +95,8 @@ export class Presence {
       for (const [id, name] of agents) await this.deps.store.setAgentPresence(id, name, null, now);
       if (visitors.length) await this.deps.store.touchVisitors(visitors, now);
     } catch (err) {
-      this.deps.log.debug('presence flush failed', { error: (err as Error).name });
+      // Last-seen times are refreshed by the next request; only the flush is lost.
+      this.deps.log.warn('could not write last-seen times', { code: errorCode(err) });
     }
   }
 }

@@ -11,8 +11,10 @@ import { StoreUnavailableError, type Store } from './store.js';
 const CONNECTION_ERRORS = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
   'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN',
-  'ER_SERVER_GONE_ERROR', 'ER_SERVER_LOST', 'ER_CONNECTION_KILLED', 'POOL_CLOSED', 'ER_LOCK_WAIT_TIMEOUT',
+  'ER_SERVER_GONE_ERROR', 'ER_SERVER_LOST', 'ER_CONNECTION_KILLED', 'POOL_CLOSED',
 ]);
+// ER_LOCK_WAIT_TIMEOUT is not among them: a lock another program holds is not an outage.
+// Only background writes can meet one (store.ts), and receipts.ts retries them.
 
 function isConnectionError(err: unknown): boolean {
   const e = err as { code?: string; fatal?: boolean; errno?: number };
@@ -21,11 +23,11 @@ function isConnectionError(err: unknown): boolean {
 
 class MysqlDriver implements SqlDriver {
   readonly insertIgnore = 'INSERT IGNORE';
-  constructor(readonly pool: Pool) {}
 
-  asText(expr: string): string {
-    return `CONVERT(${expr} USING utf8mb4) COLLATE utf8mb4_bin`;
+  keepMax(_key: string, col: string): string {
+    return `ON DUPLICATE KEY UPDATE ${col} = GREATEST(${col}, VALUES(${col}))`;
   }
+  constructor(readonly pool: Pool) {}
 
   private async exec<T>(sql: string, params: readonly unknown[]): Promise<T> {
     try {
@@ -74,21 +76,40 @@ export function poolOptions(c: MysqlConnection): PoolOptions {
 
 const ASCII_ID = 'VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin';
 
+/** Connections for background writes (receipts): few, and quick to give up a lock wait. */
+const BACKGROUND_CONNECTIONS = 2;
+const BACKGROUND_LOCK_WAIT_S = 1;
+
+function createPool(options: PoolOptions, lockWaitSeconds: number): Pool {
+  const pool = mysql.createPool(options);
+  pool.on('connection', (conn) => {
+    // Dates are written and read as UTC, whatever the server's zone.
+    // READ COMMITTED: plain reads never wait on locks and see every committed row
+    // (no old snapshot); UPDATEs take no gap locks.
+    conn.query(`SET time_zone = '+00:00', innodb_lock_wait_timeout = ${lockWaitSeconds}`);
+    conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+  });
+  return pool;
+}
+
 export class MysqlStore extends SqlStore implements Store {
-  private constructor(private readonly driver: MysqlDriver, t: TableNames, private readonly log: Logger) {
-    super(driver, t);
+  private constructor(private readonly driver: MysqlDriver, background: MysqlDriver, t: TableNames, private readonly log: Logger) {
+    super(driver, t, background);
   }
 
   static create(c: MysqlConnection, prefix: string, msgTable: string, log: Logger): MysqlStore {
-    const pool = mysql.createPool(poolOptions(c));
-    pool.on('connection', (conn) => {
-      // Dates are written and read as UTC, whatever the server's zone.
-      // READ COMMITTED: an UPDATE skips rows of transactions still open (say, a PHP
-      // insert not yet committed) instead of waiting on their locks, and takes no gap locks.
-      conn.query("SET time_zone = '+00:00', innodb_lock_wait_timeout = 5");
-      conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    });
-    return new MysqlStore(new MysqlDriver(pool), tableNames(prefix, msgTable), log);
+    const options = poolOptions(c);
+    // Two pools: whatever locks another program holds, background writes can take at
+    // most their own two connections, never the ten that polls, sends and the tail use.
+    const main = createPool(options, 5);
+    const background = createPool({ ...options, connectionLimit: BACKGROUND_CONNECTIONS, maxIdle: 1 }, BACKGROUND_LOCK_WAIT_S);
+    return new MysqlStore(new MysqlDriver(main), new MysqlDriver(background), tableNames(prefix, msgTable), log);
+  }
+
+  override async idStep(): Promise<{ step: number; offset: number }> {
+    const [row] = await this.driver.all<{ step: number | string; offset: number | string }>(
+      'SELECT @@auto_increment_increment AS step, @@auto_increment_offset AS `offset`');
+    return { step: Math.max(1, Number(row?.step ?? 1)), offset: Math.max(1, Number(row?.offset ?? 1)) };
   }
 
   async ping(): Promise<void> {

@@ -1,8 +1,8 @@
 // The queries both SQL engines share. An engine supplies a SqlDriver (how to
 // run a statement) and its own DDL; everything here is plain, parameterised SQL
 // that MySQL/MariaDB and SQLite read alike.
-import type { Audience, Conversation, KefuEvent, Message, Scope, VisitorProfile } from '../core/message.js';
-import type { NewMessage, Store, StoredEvent, TailBatch, VisitorUpdate } from './store.js';
+import { messageConversation, type Audience, type Conversation, type KefuEvent, type Message, type Scope, type VisitorProfile } from '../core/message.js';
+import type { IdRange, NewEvent, NewMessage, Store, StoredEvent, TailBatch, VisitorUpdate } from './store.js';
 
 export interface SqlDriver {
   all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
@@ -10,8 +10,8 @@ export interface SqlDriver {
   isDuplicateKey(err: unknown): boolean;
   /** `INSERT IGNORE` or `INSERT OR IGNORE`. */
   readonly insertIgnore: string;
-  /** An expression as text of one character set and collation (UNION parts must agree). */
-  asText(expr: string): string;
+  /** The clause that makes an INSERT of an existing key keep the larger `col` instead. */
+  keepMax(key: string, col: string): string;
   close(): Promise<void>;
 }
 
@@ -74,6 +74,7 @@ export function toMessage(r: MsgRow): Message {
     mid: Number(r.mid),
     from: r.pos,
     to: r.rec,
+    conversation: messageConversation(r.pos, r.rec),
     content: r.content === null ? '' : String(r.content),
     createdAt: isoTime(r.created_at),
     read: Number(r.isread) === 1,
@@ -97,11 +98,52 @@ function toProfile(r: VisitorRow): VisitorProfile {
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
-export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
-  constructor(protected readonly db: SqlDriver, protected readonly t: TableNames) {}
+/** `col IN (…) OR col BETWEEN … AND …` for id ranges: one term per open transaction, not per id. */
+function inRanges(col: string, ranges: readonly IdRange[]): { sql: string; params: number[] } {
+  const singles = ranges.filter(([lo, hi]) => lo === hi).map(([lo]) => lo);
+  const spans = ranges.filter(([lo, hi]) => lo !== hi);
+  const terms: string[] = [];
+  const params: number[] = [];
+  if (singles.length) {
+    terms.push(`${col} IN (${marks(singles.length)})`);
+    params.push(...singles);
+  }
+  for (const [lo, hi] of spans) {
+    terms.push(`${col} BETWEEN ? AND ?`);
+    params.push(lo, hi);
+  }
+  return { sql: terms.join(' OR '), params };
+}
 
-  close(): Promise<void> {
-    return this.db.close();
+interface EventRow {
+  id: number | string;
+  visitor_id: string;
+  audience: string;
+  payload: string | Buffer | null;
+}
+
+/**
+ * An event row as the feed carries it. A payload that is not JSON (a row
+ * written by hand) becomes an empty notice of its id, so the id still counts
+ * as arrived and no gap is held open for it.
+ */
+function toEvent(r: EventRow): StoredEvent {
+  let event: KefuEvent | null = null;
+  try {
+    event = JSON.parse(String(r.payload)) as KefuEvent;
+  } catch {
+    event = null;
+  }
+  return { id: Number(r.id), visitorId: String(r.visitor_id), audience: (event ? r.audience : 'none') as Audience, event: event ?? ({ type: 'unknown' } as unknown as KefuEvent) };
+}
+
+export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
+  /** `bg`: where background writes run (store.ts); the same driver when the engine has one connection. */
+  constructor(protected readonly db: SqlDriver, protected readonly t: TableNames, protected readonly bg: SqlDriver = db) {}
+
+  async close(): Promise<void> {
+    await this.db.close();
+    if (this.bg !== this.db) await this.bg.close();
   }
 
   async insertMessage(m: NewMessage): Promise<{ message: Message; created: boolean }> {
@@ -112,7 +154,10 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
         [m.from, m.to, m.content, sqlTime(at), m.clientId, m.fromName],
       );
       // The row is what was written: no need to read it back.
-      const message: Message = { mid: r.insertId, from: m.from, to: m.to, content: m.content, createdAt: at.toISOString(), read: false };
+      const message: Message = {
+        mid: r.insertId, from: m.from, to: m.to, conversation: messageConversation(m.from, m.to),
+        content: m.content, createdAt: at.toISOString(), read: false,
+      };
       if (m.fromName) message.fromName = m.fromName;
       if (m.clientId) message.clientId = m.clientId;
       return { message, created: true };
@@ -127,38 +172,26 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
     }
   }
 
-  async tail(afterMid: number, recheck: readonly number[], afterEventId: number, limit: number): Promise<TailBatch> {
-    const tx = (e: string) => this.db.asText(e);
-    // Columns are made one type: an adopted table's collations differ from Kefu's own tables'.
-    const msgPart = `SELECT 'm' AS kind, mid, ${tx('pos')} AS pos, ${tx('rec')} AS rec, isread, ${tx('content')} AS content, ` +
-      `created_at, ${tx('client_id')} AS client_id, ${tx('from_name')} AS from_name FROM \`${this.t.msg}\``;
-    const parts = [`SELECT * FROM (${msgPart} WHERE mid > ? ORDER BY mid LIMIT ?) AS fresh`];
-    const params: unknown[] = [afterMid, limit];
-    if (recheck.length) {
-      parts.push(`SELECT * FROM (${msgPart} WHERE mid IN (${marks(recheck.length)})) AS late`);
-      params.push(...recheck);
-    }
-    parts.push(
-      `SELECT * FROM (SELECT 'e' AS kind, id AS mid, ${tx('visitor_id')} AS pos, ${tx('audience')} AS rec, 0 AS isread, ${tx('payload')} AS content, ` +
-        `created_at, ${tx('NULL')} AS client_id, ${tx('NULL')} AS from_name FROM \`${this.t.event}\` WHERE id > ? ORDER BY id LIMIT ?) AS ev`,
-    );
-    params.push(afterEventId, limit);
-    const rows = await this.db.all<MsgRow & { kind: string }>(parts.join(' UNION ALL '), params);
-    const messages: Message[] = [];
-    const events: StoredEvent[] = [];
-    for (const r of rows) {
-      if (r.kind === 'm') messages.push(toMessage(r));
-      else {
-        try {
-          events.push({ id: Number(r.mid), visitorId: r.pos, audience: r.rec as Audience, event: JSON.parse(String(r.content)) as KefuEvent });
-        } catch {
-          /* an unreadable event row is skipped, never fatal */
-        }
-      }
-    }
-    messages.sort((a, b) => a.mid - b.mid);
-    events.sort((a, b) => a.id - b.id);
-    return { messages, events };
+  async tail(afterMid: number, recheck: readonly IdRange[], afterEventId: number, recheckEvents: readonly IdRange[], limit: number): Promise<TailBatch> {
+    // Plain range reads on primary keys, run side by side: no UNION, so no derived
+    // tables to materialise (with TEXT columns MariaDB writes those to disk), and
+    // each part reads in its own table's types.
+    const msgSql = `SELECT ${MSG_COLS} FROM \`${this.t.msg}\``;
+    const evSql = `SELECT id, visitor_id, audience, payload FROM \`${this.t.event}\``;
+    const late = recheck.length ? inRanges('mid', recheck) : null;
+    const lateEv = recheckEvents.length ? inRanges('id', recheckEvents) : null;
+    const [fresh, lateRows, events, lateEvents] = await Promise.all([
+      this.db.all<MsgRow>(`${msgSql} WHERE mid > ? ORDER BY mid LIMIT ?`, [afterMid, limit]),
+      late ? this.db.all<MsgRow>(`${msgSql} WHERE ${late.sql}`, late.params) : [],
+      this.db.all<EventRow>(`${evSql} WHERE id > ? ORDER BY id LIMIT ?`, [afterEventId, limit]),
+      lateEv ? this.db.all<EventRow>(`${evSql} WHERE ${lateEv.sql}`, lateEv.params) : [],
+    ]);
+    const messages = [...fresh, ...lateRows].map(toMessage).sort((x, y) => x.mid - y.mid);
+    return { messages, events: [...events, ...lateEvents].map(toEvent).sort((x, y) => x.id - y.id) };
+  }
+
+  async idStep(): Promise<{ step: number; offset: number }> {
+    return { step: 1, offset: 1 };
   }
 
   async latestIds(): Promise<{ mid: number; eventId: number }> {
@@ -207,18 +240,32 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
     return scope.kind === 'agents' ? out : out.filter((m) => m.from === scope.visitorId || m.to === scope.visitorId);
   }
 
-  async markReceived(receiver: string, uptoMid: number, except: readonly number[]): Promise<number> {
-    const exceptSql = except.length ? ` AND mid NOT IN (${marks(except.length)})` : '';
-    const r = await this.db.run(
-      `UPDATE \`${this.t.msg}\` SET isread = 1 WHERE rec = ? AND isread = 0 AND mid <= ?${exceptSql}`,
-      [receiver, uptoMid, ...except],
+  async unreadRows(side: 'pos' | 'rec', ids: readonly string[], uptoMid: number): Promise<Array<{ mid: number; from: string; to: string }>> {
+    if (!ids.length) return [];
+    const rows = await this.bg.all<{ mid: number | string; pos: string; rec: string }>(
+      `SELECT mid, pos, rec FROM \`${this.t.msg}\` WHERE ${side} IN (${marks(ids.length)}) AND isread = 0 AND mid <= ?`,
+      [...ids, uptoMid],
     );
+    // Exact, case-sensitive: an adopted table may compare ids case-insensitively.
+    const wanted = new Set(ids);
+    return rows
+      .map((r) => ({ mid: Number(r.mid), from: String(r.pos), to: String(r.rec) }))
+      .filter((r) => wanted.has(side === 'pos' ? r.from : r.to));
+  }
+
+  async markRead(mids: readonly number[]): Promise<number> {
+    if (!mids.length) return 0;
+    const r = await this.bg.run(`UPDATE \`${this.t.msg}\` SET isread = 1 WHERE mid IN (${marks(mids.length)}) AND isread = 0`, mids);
     return r.affectedRows;
   }
 
-  async markVisitorMessagesRead(visitorId: string, uptoMid: number): Promise<number> {
-    const r = await this.db.run(`UPDATE \`${this.t.msg}\` SET isread = 1 WHERE pos = ? AND isread = 0 AND mid <= ?`, [visitorId, uptoMid]);
-    return r.affectedRows;
+  async insertEvents(events: readonly NewEvent[]): Promise<void> {
+    if (!events.length) return;
+    const at = sqlTime(new Date());
+    await this.bg.run(
+      `INSERT INTO \`${this.t.event}\` (visitor_id, audience, payload, created_at) VALUES ${events.map(() => '(?, ?, ?, ?)').join(', ')}`,
+      events.flatMap((e) => [e.visitorId, e.audience, JSON.stringify(e.event), at]),
+    );
   }
 
   async insertEvent(visitorId: string, audience: Audience, event: KefuEvent): Promise<void> {
@@ -275,16 +322,16 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
     }
   }
 
-  async noteActivity(visitorId: string, mid: number): Promise<void> {
-    const r = await this.db.run(`UPDATE \`${this.t.visitor}\` SET last_mid = ? WHERE id = ? AND last_mid < ?`, [mid, visitorId, mid]);
-    if (r.affectedRows === 0) {
-      // A conversation started outside Kefu (a row written by PHP): give it a visitor record.
-      const t = sqlTime(new Date());
-      await this.db.run(
-        `${this.db.insertIgnore} INTO \`${this.t.visitor}\` (id, first_seen_at, last_seen_at, last_mid) VALUES (?, ?, ?, ?)`,
-        [visitorId, t, t, mid],
-      );
-    }
+  async noteActivity(latest: ReadonlyArray<readonly [string, number]>): Promise<void> {
+    if (!latest.length) return;
+    // Sorted by id: two processes writing overlapping batches lock rows in the same order (no deadlock).
+    const rows = [...latest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const t = sqlTime(new Date());
+    await this.bg.run(
+      `INSERT INTO \`${this.t.visitor}\` (id, first_seen_at, last_seen_at, last_mid) VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')} ` +
+        this.bg.keepMax('id', 'last_mid'),
+      rows.flatMap(([id, mid]) => [id, t, t, mid]),
+    );
   }
 
   async conversations(limit: number): Promise<Array<Omit<Conversation, 'online'>>> {

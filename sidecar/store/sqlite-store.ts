@@ -8,11 +8,11 @@ import type { Store } from './store.js';
 
 class SqliteDriver implements SqlDriver {
   readonly insertIgnore = 'INSERT OR IGNORE';
-  constructor(readonly db: Database.Database) {}
 
-  asText(expr: string): string {
-    return expr;
+  keepMax(key: string, col: string): string {
+    return `ON CONFLICT(${key}) DO UPDATE SET ${col} = MAX(${col}, excluded.${col})`;
   }
+  constructor(readonly db: Database.Database) {}
 
   async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return this.db.prepare(sql).all(...(params as unknown[])) as T[];

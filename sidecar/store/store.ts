@@ -10,6 +10,14 @@ export interface NewMessage {
   fromName: string | null;
 }
 
+export type IdRange = readonly [number, number];
+
+export interface NewEvent {
+  visitorId: string;
+  audience: Audience;
+  event: KefuEvent;
+}
+
 export interface StoredEvent {
   id: number;
   visitorId: string;
@@ -39,17 +47,26 @@ export interface Store {
   close(): Promise<void>;
 
   insertMessage(m: NewMessage): Promise<{ message: Message; created: boolean }>;
-  /** One query: messages above `afterMid` (at most `limit`), rows among `recheck`, events above `afterEventId`. */
-  tail(afterMid: number, recheck: readonly number[], afterEventId: number, limit: number): Promise<TailBatch>;
+  /**
+   * One query: messages above `afterMid` (at most `limit`) and rows in the
+   * `recheck` ranges [low, high]; events likewise. A plain read: it never waits on a lock.
+   */
+  tail(afterMid: number, recheck: readonly IdRange[], afterEventId: number, recheckEvents: readonly IdRange[], limit: number): Promise<TailBatch>;
   latestIds(): Promise<{ mid: number; eventId: number }>;
+  /** The server's auto-increment step and offset (1 and 1 where there is no such setting). */
+  idStep(): Promise<{ step: number; offset: number }>;
   /** Messages of a scope with afterMid < mid <= uptoMid, or mid among `extra`; ascending. */
   scopeMessages(scope: Scope, afterMid: number, uptoMid: number, extra: readonly number[], limit: number): Promise<Message[]>;
   /** The page of a scope's messages just before `beforeMid` (newest page when null), oldest first. */
   history(scope: Scope, beforeMid: number | null, limit: number): Promise<Message[]>;
-  /** Marks messages to a receiver read up to a mid, skipping some; returns the rows changed. */
-  markReceived(receiver: string, uptoMid: number, except: readonly number[]): Promise<number>;
-  /** Marks a visitor's own messages read (agents have read them) up to a mid. */
-  markVisitorMessagesRead(visitorId: string, uptoMid: number): Promise<number>;
+  // Background writes (receipts.ts): run on connections of their own, so that a
+  // lock another program holds can delay them but never a poll, a send or the tail.
+  /** Unread rows (`isread = 0`, mid <= uptoMid) sent by (`pos`) or to (`rec`) the given ids: a plain read, no lock taken or awaited. */
+  unreadRows(side: 'pos' | 'rec', ids: readonly string[], uptoMid: number): Promise<Array<{ mid: number; from: string; to: string }>>;
+  /** Sets `isread = 1` on these rows by primary key (never back to 0); returns the rows changed. */
+  markRead(mids: readonly number[]): Promise<number>;
+  /** Several events in one statement. */
+  insertEvents(events: readonly NewEvent[]): Promise<void>;
 
   insertEvent(visitorId: string, audience: Audience, event: KefuEvent): Promise<void>;
   pruneEvents(olderThan: Date): Promise<void>;
@@ -57,8 +74,12 @@ export interface Store {
   upsertVisitor(v: VisitorUpdate, now: Date): Promise<VisitorProfile>;
   getVisitor(visitorId: string): Promise<VisitorProfile | null>;
   touchVisitors(visitorIds: readonly string[], now: Date): Promise<void>;
-  /** Records that a conversation's latest message is `mid` (orders the agents' list). */
-  noteActivity(visitorId: string, mid: number): Promise<void>;
+  /**
+   * Records each conversation's latest message (orders the agents' list), in
+   * one statement: `last_mid` only ever moves forwards, and a conversation
+   * started outside Kefu (a row PHP wrote) gets a visitor record. A background write.
+   */
+  noteActivity(latest: ReadonlyArray<readonly [visitorId: string, mid: number]>): Promise<void>;
   conversations(limit: number): Promise<Array<Omit<Conversation, 'online'>>>;
 
   /** Records a stream ticket as used; false when it was used before (a replay). */

@@ -15,7 +15,7 @@ export function agentApiRoutes(router: Router, rt: Runtime): void {
 
   router.get('/api/agent/conversations', auth, async (ctx) => {
     seen((ctx.state as AgentState).agent);
-    const rows = await rt.store.conversations(200);
+    const rows = await rt.chat.conversations(200);
     const now = Date.now();
     ctx.body = {
       conversations: rows.map((c) => ({

@@ -9,13 +9,32 @@ import { requestSignal, type HeldConnections } from '../http/held-connections.js
 import { queryCursor, queryString } from '../http/request-input.js';
 import { selfOrigin } from '../http/self-origin.js';
 import type { Cursor } from '../core/cursor.js';
-import type { KefuEvent, Message, Scope } from '../core/message.js';
+import type { Message, Scope, StreamEvent } from '../core/message.js';
 import type { Identity } from '../auth/tokens.js';
 import type { Runtime } from '../runtime.js';
 
 const PRELUDE_PADDING = 2048;
 
-type StreamEvent = KefuEvent | { type: 'message'; message: Message; cursor: string } | { type: 'ping' } | { type: 'reconnect'; cursor: string };
+/**
+ * Run first in the frame: whenever the parser adds a chunk's <script>, every
+ * earlier one (all have run: a parser-inserted script runs at its end tag,
+ * before the next one starts) is removed. The frame's DOM stays a few nodes
+ * however long the stream lives, so a stream can carry megabytes before it
+ * reconnects without the page's memory growing with it (docs/benchmarks.md),
+ * and the chunks keep the protocol's plain form.
+ */
+const PRUNE_SCRIPTS =
+  "new MutationObserver(function(){var s=document.body.getElementsByTagName('script');while(s.length>1)s[0].remove()})" +
+  '.observe(document.body,{childList:true})';
+
+/** A message's script-safe JSON, made once however many streams carry it. */
+const messageJson = new WeakMap<Message, string>();
+
+function jsonOfMessage(m: Message): string {
+  let json = messageJson.get(m);
+  if (json === undefined) messageJson.set(m, (json = scriptSafeJson(m)));
+  return json;
+}
 
 /** JSON that cannot end a <script> element or break a JS string literal. */
 export function scriptSafeJson(value: unknown): string {
@@ -53,7 +72,7 @@ export function iframeStreamRoutes(router: Router, rt: Runtime, held: HeldConnec
     if (!(await rt.store.consumeTicket(ticket.jti, ticket.expiresAt))) throw new KefuError('unauthorized', 'ticket already used');
     // As with polls, the cursor a visitor comes back with says what it received.
     // (A stream's own chunks prove nothing: they may die in a buffer; see protocol-notes.)
-    if (given && ticket.who.kind === 'visitor') await rt.chat.visitorReceived(ticket.who.visitorId, cursor);
+    if (given && ticket.who.kind === 'visitor') rt.chat.visitorReceived(ticket.who.visitorId, cursor);
     const release = held.hold(ctx.ip);
     const who = ticket.who;
     const scope: Scope = who.kind === 'agent' ? { kind: 'agents' } : { kind: 'visitor', visitorId: who.visitorId };
@@ -85,8 +104,12 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
     bytes += Buffer.byteLength(chunk);
     res.write(chunk);
   };
-  write(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>kefu stream</title></head><body>\n<!--${' '.repeat(PRELUDE_PADDING)}-->\n`);
-  const send = (event: StreamEvent) => write(`<script nonce="${nonce}">parent.postMessage(${scriptSafeJson({ kefu: event })}, ${originJson})</script>\n`);
+  write(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>kefu stream</title></head><body>\n<!--${' '.repeat(PRELUDE_PADDING)}-->\n` +
+    `<script nonce="${nonce}">${PRUNE_SCRIPTS}</script>\n`);
+  const chunk = (json: string) => write(`<script nonce="${nonce}">parent.postMessage(${json}, ${originJson})</script>\n`);
+  const send = (event: StreamEvent) => chunk(scriptSafeJson({ kefu: event }));
+  // Same JSON as send({type: 'message', …}), with the message's part made once for all streams.
+  const sendMessage = (m: Message, cursorJson: string) => chunk(`{"kefu":{"type":"message","message":${jsonOfMessage(m)},"cursor":${cursorJson}}}`);
 
   let cursor = start;
   let agentsOnline = rt.presence.agentsOnline;
@@ -106,10 +129,10 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
       const version = rt.feed.version;
       const batch = await delivery.collect(scope, cursor);
       if (gone.aborted) return;
-      const next = delivery.encode(batch.next);
       // Only the last message of a batch carries the new cursor: a frame cut mid-batch resumes before it.
-      batch.messages.forEach((message, i) =>
-        send({ type: 'message', message, cursor: i === batch.messages.length - 1 ? next : delivery.encode(cursor) }));
+      const nextJson = scriptSafeJson(delivery.encode(batch.next));
+      const heldJson = batch.messages.length > 1 ? scriptSafeJson(delivery.encode(cursor)) : nextJson;
+      batch.messages.forEach((message, i) => sendMessage(message, i === batch.messages.length - 1 ? nextJson : heldJson));
       for (const e of batch.events) send(e);
       if (rt.presence.agentsOnline !== agentsOnline) {
         agentsOnline = rt.presence.agentsOnline;

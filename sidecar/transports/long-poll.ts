@@ -11,6 +11,8 @@ import { parse as parseQuery } from 'node:querystring';
 import { KefuError } from '../core/kefu-error.js';
 import { describeError, endJson } from '../http/error-handler.js';
 import { requestSignal, type HeldConnections } from '../http/held-connections.js';
+import { clientAddress } from '../http/client-address.js';
+import { writeCommonHeaders } from '../http/common-headers.js';
 import { queryCursor, queryWaitMs } from '../http/request-input.js';
 import type { Scope } from '../core/message.js';
 import type { Runtime } from '../runtime.js';
@@ -19,29 +21,6 @@ const ROUTES: Record<string, 'visitor' | 'agent'> = {
   '/kefu/api/visitor/poll': 'visitor',
   '/kefu/api/agent/poll': 'agent',
 };
-
-/** The address limits count against: as Koa's ctx.ip reads it. */
-function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? '';
-}
-
-/** The headers app.ts gives every API answer (CORS for listed sites only). */
-function apiHeaders(rt: Runtime, req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Vary', 'Origin');
-  const origin = req.headers.origin;
-  if (origin && rt.config.allowedOrigins.includes(origin)) {
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
-  }
-}
 
 /** Returns a request listener that answers the two poll routes and says whether it took the request. */
 export function longPollHandler(rt: Runtime, held: HeldConnections): (req: IncomingMessage, res: ServerResponse) => boolean {
@@ -56,13 +35,14 @@ export function longPollHandler(rt: Runtime, held: HeldConnections): (req: Incom
     if (who.kind === 'visitor') {
       scope = { kind: 'visitor', visitorId: who.visitorId };
       rt.presence.visitorSeen(who.visitorId);
-      // Only a cursor the client sent says what it has received.
-      if (given) await rt.chat.visitorReceived(who.visitorId, cursor);
+      // Only a cursor the client sent says what it has received. Recorded, not
+      // awaited: the poll collects and answers first (receipts.ts).
+      if (given) rt.chat.visitorReceived(who.visitorId, cursor);
     } else {
       scope = { kind: 'agents' };
       rt.presence.agentSeen(who.agent.id, who.agent.name);
     }
-    const release = waitMs > 0 ? held.hold(clientIp(req, rt.config.trustProxy)) : () => {};
+    const release = waitMs > 0 ? held.hold(clientAddress(req, rt.config)) : () => {};
     const { signal, dispose } = requestSignal(res, rt.shutdown);
     try {
       const batch = await rt.delivery.waitFor(scope, cursor, waitMs, signal, rt.presence.agentsOnline);
@@ -83,7 +63,8 @@ export function longPollHandler(rt: Runtime, held: HeldConnections): (req: Incom
     const q = req.url.indexOf('?');
     const kind = ROUTES[q < 0 ? req.url : req.url.slice(0, q)];
     if (!kind) return false;
-    apiHeaders(rt, req, res);
+    // The same headers and CORS as everything Koa serves.
+    writeCommonHeaders(rt.config.allowedOrigins, req, res, q < 0 ? req.url : req.url.slice(0, q));
     serve(req, res, kind, q < 0 ? '' : req.url.slice(q + 1)).catch((err) => {
       const answer = describeError(err, req.url!.split('?')[0], rt.log);
       endJson(res, answer.status, answer.body, answer.retryAfter);

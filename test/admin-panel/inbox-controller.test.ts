@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { InboxController, visitorOf } from '../../admin-panel/inbox-controller.js';
+import { InboxController } from '../../admin-panel/inbox-controller.js';
+import { MessageLog } from '../../client/message-log.js';
 import { TokenSource } from '../../client/token-source.js';
 import type { ChatMessage } from '../../client/types.js';
+import { messageConversation } from '../../protocol/wire.js';
 
 const V1 = 'v_AAAAAAAAAAAAAAAAAAAAAA';
 const V2 = 'v_BBBBBBBBBBBBBBBBBBBBBB';
@@ -12,6 +14,7 @@ const msg = (mid: number, from: string, to: string, minutesAgo = 0): ChatMessage
   mid,
   from,
   to,
+  conversation: messageConversation(from, to),
   content: `m${mid}`,
   createdAt: at(minutesAgo),
   read: false,
@@ -27,9 +30,72 @@ function inbox() {
 
 describe('InboxController', () => {
   it('files each message under its visitor, either direction', () => {
-    expect(visitorOf(msg(1, V1, 'admin'))).toBe(V1);
-    expect(visitorOf(msg(2, 'agent:3', V1))).toBe(V1);
-    expect(visitorOf(msg(3, 'admin', V2))).toBe(V2);
+    const { c } = inbox();
+    c.handleBatch({ messages: [msg(1, V1, 'admin'), msg(2, 'agent:3', V1), msg(3, 'admin', V2)], events: [] });
+    expect([...c.conversations.keys()].sort()).toEqual([V1, V2]);
+    expect(c.conversations.get(V1)!.lastMessage!.mid).toBe(2);
+    expect(c.conversations.get(V2)!.lastMessage!.mid).toBe(3);
+  });
+
+  describe('a conversation whose id PHP chose (an adopted table)', () => {
+    it('lists guest42 and 1007 under their own ids with their unread counts, and no phantom inbox', () => {
+      const { c, onVisitorMessage } = inbox();
+      c.handleBatch({ messages: [msg(1, 'guest42', 'admin'), msg(2, '1007', 'admin'), msg(3, 'guest42', 'admin')], events: [] });
+      expect([...c.conversations.keys()].sort()).toEqual(['1007', 'guest42']);
+      expect(c.conversations.get('guest42')).toMatchObject({ unread: 2, lastMessage: { mid: 3 } });
+      expect(c.conversations.get('1007')).toMatchObject({ unread: 1, lastMessage: { mid: 2 } });
+      expect(c.totalUnread).toBe(3);
+      expect(onVisitorMessage.mock.calls.map(([conv]) => conv.visitorId)).toEqual(['guest42', '1007', 'guest42']);
+      c.handleBatch({ messages: [msg(4, 'agent:2', 'guest42')], events: [] });
+      expect(c.conversations.get('guest42')).toMatchObject({ unread: 2, lastMessage: { mid: 4 } });
+    });
+
+    it('marks guest42\'s own rows on an agent read, and the team\'s on a visitor read', () => {
+      const { c } = inbox();
+      c.logs.set('guest42', new MessageLog());
+      c.handleBatch({ messages: [msg(1, 'guest42', 'admin'), msg(2, 'agent:2', 'guest42'), msg(3, 'guest42', 'admin')], events: [] });
+      const readMids = () => c.logs.get('guest42')!.messages.filter((m) => m.read).map((m) => m.mid);
+      c.handleBatch({ messages: [], events: [{ type: 'read', visitorId: 'guest42', upto: 3, by: 'agent' }] });
+      expect(readMids()).toEqual([1, 3]);
+      expect(c.conversations.get('guest42')!.unread).toBe(0);
+      c.handleBatch({ messages: [], events: [{ type: 'read', visitorId: 'guest42', upto: 3, by: 'visitor' }] });
+      expect(readMids()).toEqual([1, 2, 3]);
+    });
+
+    it('reads guest42\'s new message at once while the agent has it open, and replies to guest42', async () => {
+      const { c, onVisitorMessage } = inbox();
+      const history = vi.spyOn(c.api, 'history').mockResolvedValue([msg(1, 'guest42', 'admin')]);
+      const read = vi.spyOn(c.api, 'read').mockResolvedValue();
+      const send = vi.spyOn(c.api, 'send').mockImplementation(async (visitorId, content, clientId) => ({
+        ...msg(5, 'agent:1', visitorId), content, clientId,
+      }));
+      c.handleBatch({ messages: [msg(1, 'guest42', 'admin')], events: [] });
+      await c.select('guest42');
+      expect(history).toHaveBeenCalledWith('guest42', undefined, expect.any(Number));
+      expect(read).toHaveBeenLastCalledWith('guest42', 1);
+      c.handleBatch({ messages: [msg(2, 'guest42', 'admin')], events: [] });
+      await vi.waitFor(() => expect(read).toHaveBeenLastCalledWith('guest42', 2));
+      expect(c.conversations.get('guest42')!.unread).toBe(0);
+      expect(onVisitorMessage).toHaveBeenCalledTimes(2);
+      expect(c.send('hello guest')).toBe(true);
+      await vi.waitFor(() => expect(send).toHaveBeenCalledWith('guest42', 'hello guest', expect.any(String)));
+      await vi.waitFor(() => expect(c.logs.get('guest42')!.messages.map((m) => m.mid)).toEqual([1, 2, 5]));
+      c.stop();
+    });
+
+    it('leaves a row between two team members out of the list', () => {
+      const { c, onVisitorMessage } = inbox();
+      c.handleBatch({ messages: [msg(1, 'admin', 'agent:3'), msg(2, 'agent:3', 'admin')], events: [] });
+      expect(c.conversations.size).toBe(0);
+      expect(c.totalUnread).toBe(0);
+      expect(onVisitorMessage).not.toHaveBeenCalled();
+    });
+
+    it('names a waiting guest42 among those waiting for an answer', () => {
+      const { c } = inbox();
+      c.handleBatch({ messages: [msg(1, 'guest42', 'admin', 2), msg(2, '1007', 'admin', 3), msg(3, 'agent:1', '1007', 2.5)], events: [] });
+      expect(c.waiting(60_000).map((x) => x.visitorId)).toEqual(['guest42']);
+    });
   });
 
   it('counts a visitor message as unread once, however often it is delivered', () => {

@@ -6,6 +6,7 @@ const msg = (mid: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({
   mid,
   from: 'v_AAAAAAAAAAAAAAAAAAAAAA',
   to: 'admin',
+  conversation: 'v_AAAAAAAAAAAAAAAAAAAAAA',
   content: `m${mid}`,
   createdAt: new Date(1_700_000_000_000 + mid * 1000).toISOString(),
   read: false,

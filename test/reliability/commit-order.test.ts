@@ -72,7 +72,8 @@ describe('rows committing out of mid order', () => {
       const waiting = await poll('visitor', v.token, first.cursor, 1);
       expect(waiting.messages).toEqual([]);
       await slow.query('COMMIT');
-      expect(await isread(early)).toBe(1);
+      // Receipts are written behind delivery, within a tail interval or so.
+      await expect.poll(() => isread(early), { timeout: 3000 }).toBe(1);
       expect(await isread(late)).toBe(0);
 
       const second = await poll('visitor', v.token, waiting.cursor);
@@ -80,7 +81,7 @@ describe('rows committing out of mid order', () => {
       expect(await isread(late)).toBe(0); // shown, but not yet acknowledged by a cursor
       const third = await poll('visitor', v.token, second.cursor, 0);
       expect(third.messages).toEqual([]);
-      expect(await isread(late)).toBe(1);
+      await expect.poll(() => isread(late), { timeout: 3000 }).toBe(1);
     } finally {
       await slow.end();
     }
@@ -222,7 +223,8 @@ describe('a poll answer lost on a cut connection', () => {
     expect(await isread(mids[1])).toBe(0);
     const next = await poll('visitor', v.token, again.cursor, 0);
     expect(next.messages).toEqual([]);
-    expect([await isread(mids[0]), await isread(mids[1])]).toEqual([1, 1]);
+    // Receipts are written behind delivery, within a tail interval or so.
+    await expect.poll(async () => [await isread(mids[0]), await isread(mids[1])], { timeout: 3000 }).toEqual([1, 1]);
   });
 
   it('a held poll cut before its answer loses nothing: the next poll gets what arrived meanwhile', async () => {

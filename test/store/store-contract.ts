@@ -50,16 +50,33 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       const m1 = (await msg(V1, 'admin', 't1')).message;
       const m2 = (await msg('agent:7', V1, 't2')).message;
       await store.insertEvent(V1, 'agents', { type: 'typing', visitorId: V1, from: V1, typing: true });
-      const batch = await store.tail(start, [], eventId, 10);
+      const batch = await store.tail(start, [], eventId, [], 10);
       expect(batch.messages.map((m) => m.mid)).toEqual([m1.mid, m2.mid]);
       expect(batch.messages[1]).toMatchObject({ from: 'agent:7', to: V1, fromName: 'Alice', read: false });
       expect(batch.events).toHaveLength(1);
       expect(batch.events[0]).toMatchObject({ visitorId: V1, audience: 'agents', event: { type: 'typing', typing: true } });
-      const limited = await store.tail(start, [], eventId, 1);
+      const limited = await store.tail(start, [], eventId, [], 1);
       expect(limited.messages.map((m) => m.mid)).toEqual([m1.mid]);
-      const recheck = await store.tail(m2.mid, [m1.mid, m2.mid + 1000], eventId + 1, 10);
+      const recheck = await store.tail(m2.mid, [[m1.mid, m1.mid], [m2.mid + 1000, m2.mid + 1000]], eventId + 1, [], 10);
       expect(recheck.messages.map((m) => m.mid)).toEqual([m1.mid]);
       expect(recheck.events).toHaveLength(0);
+      // Ranges stand for open multi-row inserts; events are re-checked the same way.
+      const span = await store.tail(m2.mid, [[start + 1, m2.mid]], eventId + 1, [[eventId + 1, eventId + 1]], 10);
+      expect(span.messages.map((m) => m.mid)).toEqual([m1.mid, m2.mid]);
+      expect(span.events.map((e) => e.id)).toEqual([batch.events[0].id]);
+    });
+
+    it('writes several events in one statement, in order', async () => {
+      const { eventId } = await store.latestIds();
+      await store.insertEvents([
+        { visitorId: V1, audience: 'agents', event: { type: 'read', visitorId: V1, upto: 5, by: 'visitor' } },
+        { visitorId: V2, audience: 'both', event: { type: 'read', visitorId: V2, upto: 6, by: 'agent' } },
+      ]);
+      const batch = await store.tail(Number.MAX_SAFE_INTEGER, [], eventId, [], 10);
+      expect(batch.events.map((e) => [e.visitorId, e.audience, e.event])).toEqual([
+        [V1, 'agents', { type: 'read', visitorId: V1, upto: 5, by: 'visitor' }],
+        [V2, 'both', { type: 'read', visitorId: V2, upto: 6, by: 'agent' }],
+      ]);
     });
 
     it('keeps each visitor to their own rows', async () => {
@@ -71,6 +88,32 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(v1.map((m) => m.mid)).toEqual([...v1.map((m) => m.mid)].sort((a, b) => a - b));
       const all = await store.scopeMessages({ kind: 'agents' }, start, Number.MAX_SAFE_INTEGER, [], 1000);
       expect(all.some((m) => m.from === V2)).toBe(true);
+    });
+
+    it('names each message\'s conversation, whatever id its visitor has', async () => {
+      // Ids a PHP site may have written into an adopted table: no `v_` to go by.
+      const { mid: start, eventId } = await store.latestIds();
+      const sent = [
+        (await msg('guest42', 'admin', 'g1')).message,
+        (await msg('agent:1', 'guest42', 'g2')).message,
+        (await msg('admin', '1007', 'n1')).message,
+        (await msg('1007', 'admin', 'n2')).message,
+        (await msg('admin', 'agent:3', 'note between colleagues')).message,
+      ];
+      const expected = ['guest42', 'guest42', '1007', '1007', 'agent:3'];
+      expect(sent.map((m) => m.conversation)).toEqual(expected);
+      const again = await msg('guest42', 'admin', 'g1', 'g-retry');
+      const repeat = await msg('guest42', 'admin', 'g1', 'g-retry');
+      expect([again.message.conversation, repeat.created, repeat.message.conversation]).toEqual(['guest42', false, 'guest42']);
+      const byMid = (list: { mid: number; conversation: string }[]) => new Map(list.map((m) => [m.mid, m.conversation]));
+      const tailed = byMid((await store.tail(start, [], eventId, [], 100)).messages);
+      expect(sent.map((m) => tailed.get(m.mid))).toEqual(expected);
+      const agents = byMid(await store.scopeMessages({ kind: 'agents' }, start, Number.MAX_SAFE_INTEGER, [], 100));
+      expect(sent.map((m) => agents.get(m.mid))).toEqual(expected);
+      const guest = await store.scopeMessages({ kind: 'visitor', visitorId: 'guest42' }, start, Number.MAX_SAFE_INTEGER, [], 100);
+      expect(guest.map((m) => [m.content, m.conversation])).toEqual([['g1', 'guest42'], ['g2', 'guest42'], ['g1', 'guest42']]);
+      const numbered = await store.history({ kind: 'visitor', visitorId: '1007' }, null, 10);
+      expect(numbered.map((m) => [m.content, m.conversation])).toEqual([['n1', '1007'], ['n2', '1007']]);
     });
 
     it('pages history backwards, oldest first within a page', async () => {
@@ -85,25 +128,29 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(first.map((m) => m.mid)).toEqual(mids.slice(0, 1));
     });
 
-    it('marks received rows read up to a mid, except the gaps named', async () => {
+    it('marks rows read by primary key, only ever to 1', async () => {
       const V4 = 'v_DDDDDDDDDDDDDDDDDDDDDD';
       const a = (await msg('agent:1', V4, 'r1')).message.mid;
       const b = (await msg('agent:1', V4, 'r2')).message.mid;
       const c = (await msg('agent:1', V4, 'r3')).message.mid;
-      expect(await store.markReceived(V4, b, [a])).toBe(1);
+      expect(await store.markRead([b])).toBe(1);
       const rows = await store.history({ kind: 'visitor', visitorId: V4 }, null, 10);
       expect(rows.map((m) => [m.mid, m.read])).toEqual([[a, false], [b, true], [c, false]]);
-      expect(await store.markReceived(V4, c, [])).toBe(2);
+      expect(await store.markRead([a, b, c])).toBe(2);
+      expect(await store.markRead([])).toBe(0);
     });
 
-    it('marks a visitor\'s own messages read for the agents', async () => {
+    it('lists unread rows to or from given ids up to a mid, exactly matching the id', async () => {
       const V5 = 'v_EEEEEEEEEEEEEEEEEEEEEE';
       const a = (await msg(V5, 'admin', 'q1')).message.mid;
       const b = (await msg(V5, 'admin', 'q2')).message.mid;
-      expect(await store.markVisitorMessagesRead(V5, a)).toBe(1);
-      const rows = await store.history({ kind: 'visitor', visitorId: V5 }, null, 10);
-      expect(rows.map((m) => m.read)).toEqual([true, false]);
-      expect(b).toBeGreaterThan(a);
+      const c = (await msg('agent:1', V5, 'q3')).message.mid;
+      await msg('V_EEEEEEEEEEEEEEEEEEEEEE', 'admin', 'other case');
+      expect(await store.unreadRows('pos', [V5], b)).toEqual([{ mid: a, from: V5, to: 'admin' }, { mid: b, from: V5, to: 'admin' }]);
+      expect(await store.unreadRows('rec', [V5], c)).toEqual([{ mid: c, from: 'agent:1', to: V5 }]);
+      await store.markRead([a]);
+      expect((await store.unreadRows('pos', [V5], c)).map((r) => r.mid)).toEqual([b]);
+      expect(await store.unreadRows('pos', [], c)).toEqual([]);
     });
 
     it('keeps visitor profiles, changing only the fields sent', async () => {
@@ -125,11 +172,12 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       await store.upsertVisitor({ visitorId: A, name: 'A' }, now);
       await store.upsertVisitor({ visitorId: B, name: 'B' }, now);
       const a1 = (await msg(A, 'admin', 'a1')).message;
-      await store.noteActivity(A, a1.mid);
+      await store.noteActivity([[A, a1.mid]]);
       const b1 = (await msg(B, 'admin', 'b1')).message;
-      await store.noteActivity(B, b1.mid);
       const a2 = (await msg(A, 'admin', 'a2')).message;
-      await store.noteActivity(A, a2.mid);
+      // One batch; an older mid arriving after a newer one never moves a conversation back.
+      await store.noteActivity([[B, b1.mid], [A, a2.mid]]);
+      await store.noteActivity([[A, a1.mid]]);
       const list = await store.conversations(50);
       const ids = list.map((c) => c.visitorId);
       expect(ids.indexOf(A)).toBeLessThan(ids.indexOf(B));
@@ -139,7 +187,7 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       // A row another program wrote for an unknown visitor still opens a conversation.
       const ghost = 'v_IIIIIIIIIIIIIIIIIIIIII';
       const g = (await msg('admin', ghost, 'from php')).message;
-      await store.noteActivity(ghost, g.mid);
+      await store.noteActivity([[ghost, g.mid]]);
       expect((await store.conversations(50))[0].visitorId).toBe(ghost);
     });
 

@@ -45,3 +45,24 @@ export function watchErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/**
+ * Grants notifications and records those the page raises in
+ * `window.__notifications` (headless Chromium shows none).
+ */
+export async function recordNotifications(ctx: BrowserContext): Promise<void> {
+  await ctx.grantPermissions(['notifications']);
+  await ctx.addInitScript(() => {
+    const shown: { title: string; body?: string }[] = [];
+    (window as unknown as { __notifications: typeof shown }).__notifications = shown;
+    const Real = window.Notification;
+    class Recorded extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push({ title, body: options?.body });
+      }
+    }
+    Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
+    window.Notification = Recorded as typeof Notification;
+  });
+}

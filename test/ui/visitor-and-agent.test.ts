@@ -3,7 +3,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
-import { launchBrowser, newContext, watchErrors } from './browser.js';
+import { launchBrowser, newContext, recordNotifications, watchErrors } from './browser.js';
 import { PUBLIC_DIR } from './public-dir.js';
 import {
   agentMessage,
@@ -31,21 +31,7 @@ beforeAll(async () => {
   [sidecar, browser] = await Promise.all([startSidecar({ publicDir: PUBLIC_DIR }), launchBrowser()]);
   visitorCtx = await newContext(browser);
   agentCtx = await newContext(browser);
-  await agentCtx.grantPermissions(['notifications']);
-  // Records desktop notifications the console raises (headless Chromium shows none).
-  await agentCtx.addInitScript(() => {
-    const shown: { title: string; body?: string }[] = [];
-    (window as unknown as { __notifications: typeof shown }).__notifications = shown;
-    const Real = window.Notification;
-    class Recorded extends Real {
-      constructor(title: string, options?: NotificationOptions) {
-        super(title, options);
-        shown.push({ title, body: options?.body });
-      }
-    }
-    Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
-    window.Notification = Recorded as typeof Notification;
-  });
+  await recordNotifications(agentCtx);
   visitor = await visitorCtx.newPage();
   agent = await agentCtx.newPage();
   errors.push(watchErrors(visitor), watchErrors(agent));

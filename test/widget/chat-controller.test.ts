@@ -7,6 +7,7 @@ const msg = (mid: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({
   mid,
   from: ME,
   to: 'admin',
+  conversation: ME,
   content: `m${mid}`,
   createdAt: new Date().toISOString(),
   read: false,

@@ -1,0 +1,130 @@
+// The wire shapes of docs/PROTOCOL.md v1 and docs/protocol-notes.md, and the
+// one rule that says who is who. The sidecar and the browser bundles both
+// import this module, so a field changed here is changed for every side.
+// Only types and small pure functions: it must stay cheap in the widget's bundle.
+
+/** The agents' shared inbox: every visitor message is addressed to it. */
+export const ADMIN = 'admin';
+
+/** The inbox or an agent (`agent:<id>`); any other id is a visitor. */
+export function isTeam(id: string): boolean {
+  return id === ADMIN || id.startsWith('agent:');
+}
+
+/**
+ * The visitor a row belongs to: the side that is neither the inbox nor an
+ * agent. Any such id counts (`v_…` from Kefu, `guest42` or a session id that
+ * PHP wrote into an adopted table); null when both sides are the team.
+ */
+export function conversationOf(from: string, to: string): string | null {
+  if (!isTeam(from)) return from;
+  if (!isTeam(to)) return to;
+  return null;
+}
+
+/**
+ * What a Message's `conversation` says: the visitor, or for a row between two
+ * team ids (no visitor in it, e.g. a note PHP wrote from `admin` to `agent:3`)
+ * its receiver, so the field is never empty and `isTeam(conversation)` tells
+ * such a row apart.
+ */
+export function messageConversation(from: string, to: string): string {
+  return conversationOf(from, to) ?? to;
+}
+
+export interface Message {
+  mid: number;
+  /** `pos`: a visitor id, `admin` or `agent:<id>`. */
+  from: string;
+  /** `rec`. */
+  to: string;
+  /** The visitor id the row belongs to (see messageConversation). */
+  conversation: string;
+  content: string;
+  /** ISO 8601, or null for adopted rows that predate the column. */
+  createdAt: string | null;
+  read: boolean;
+  /** The agent's display name on agent replies. */
+  fromName?: string;
+  clientId?: string;
+}
+
+export interface VisitorProfile {
+  visitorId: string;
+  name: string | null;
+  email: string | null;
+  page: string | null;
+  referrer: string | null;
+  firstSeenAt: string | null;
+  lastSeenAt: string | null;
+}
+
+/** An entry of `GET /kefu/api/agent/conversations`. */
+export interface Conversation extends VisitorProfile {
+  lastMessage: Message | null;
+  lastMessageAt: string | null;
+  unread: number;
+  online: boolean;
+}
+
+export interface TypingEvent {
+  type: 'typing';
+  visitorId: string;
+  /** The visitor or `agent:<id>`. */
+  from: string;
+  name?: string;
+  typing: boolean;
+}
+
+export interface ReadEvent {
+  type: 'read';
+  visitorId: string;
+  upto: number;
+  by: 'agent' | 'visitor';
+}
+
+export interface PresenceEvent {
+  type: 'presence';
+  agentsOnline: number;
+}
+
+export interface VisitorEvent {
+  type: 'visitor';
+  visitor: VisitorProfile & { online: boolean };
+}
+
+/** What a poll's `events` and the stream carry besides messages. */
+export type KefuEvent = TypingEvent | ReadEvent | PresenceEvent | VisitorEvent;
+
+/** One frame of the hidden-iframe stream, posted as `{kefu: frame}`. */
+export type StreamEvent =
+  | KefuEvent
+  | { type: 'message'; message: Message; cursor: string }
+  | { type: 'ping' }
+  | { type: 'reconnect'; cursor: string };
+
+/** `GET /kefu/api/visitor/poll` and `GET /kefu/api/agent/poll`. */
+export interface PollAnswer {
+  messages: Message[];
+  cursor: string;
+  agentsOnline: number;
+  events: KefuEvent[];
+}
+
+/** `POST /kefu/api/visitor/session`. */
+export interface SessionAnswer {
+  visitorId: string;
+  token: string;
+  cursor: string;
+  agentsOnline: number;
+  name: string | null;
+  email: string | null;
+}
+
+/** One delivery from any transport: what arrived and the cursor covering it. */
+export interface FeedBatch {
+  messages: Message[];
+  events: KefuEvent[];
+  cursor?: string;
+  agentsOnline?: number;
+}
