@@ -1,6 +1,5 @@
 // Builds the delivery core around a store: feed, hub, delivery, presence and
 // chat, wired together. Knows nothing of HTTP.
-import { setMaxListeners } from 'node:events';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
@@ -14,6 +13,7 @@ import { Receipts } from './core/receipts.js';
 import { Activity } from './core/activity.js';
 import { RateLimiter } from './core/rate-limiter.js';
 import { Tokens } from './auth/tokens.js';
+import { Shutdown } from './shutdown.js';
 
 const EVENT_PRUNE_MS = 60_000;
 const EVENT_KEEP_MS = 5 * 60_000;
@@ -34,8 +34,8 @@ export interface Runtime {
   ipSendLimiter: RateLimiter;
   /** Typing notices and session resumes: cheap, but each writes an event row. */
   signalLimiter: RateLimiter;
-  /** Aborted when the process begins to shut down: waits answer, streams say `reconnect`. */
-  shutdown: AbortSignal;
+  /** Begins when the process begins to shut down: waits answer, streams say `reconnect`. */
+  shutdown: Shutdown;
   start(): Promise<void>;
   /** Fires the shutdown signal; the store stays open for requests still finishing. */
   beginShutdown(): void;
@@ -65,10 +65,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
     },
     events: () => {},
   });
-  const shutdownController = new AbortController();
-  // Every held poll and open stream listens for shutdown (and stops listening when it
-  // ends), so thousands of listeners are normal here, not the leak Node warns of at 11.
-  setMaxListeners(0, shutdownController.signal);
+  const shutdown = new Shutdown();
   let pruneTimer: NodeJS.Timeout | null = null;
 
   return {
@@ -77,7 +74,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
     visitorSendLimiter: new RateLimiter(config.visitorSendBurst, config.visitorSendPerSecond),
     ipSendLimiter: new RateLimiter(Math.max(config.visitorSendBurst, Math.ceil(config.ipSendPerMinute / 4)), config.ipSendPerMinute / 60),
     signalLimiter: new RateLimiter(20, 4),
-    shutdown: shutdownController.signal,
+    shutdown,
     async start() {
       await store.migrate();
       await feed.start();
@@ -88,10 +85,10 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
       pruneTimer.unref();
     },
     beginShutdown() {
-      shutdownController.abort();
+      shutdown.begin();
     },
     async stop() {
-      shutdownController.abort();
+      shutdown.begin();
       if (pruneTimer) clearInterval(pruneTimer);
       await Promise.all([receipts.stop(), activity.stop()]);
       feed.stop();

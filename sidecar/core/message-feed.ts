@@ -67,6 +67,7 @@ export class MessageFeed {
   private readonly ring: Array<Held<Message>> = [];
   private readonly byMid = new Map<number, Message>();
   private readonly recentEvents: Array<Held<StoredEvent>> = [];
+  private readonly eventById = new Map<number, StoredEvent>();
   private readonly listeners = new Set<FeedListener>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -248,6 +249,7 @@ export class MessageFeed {
     let i = list.length;
     while (i > 0 && list[i - 1].item.id > e.id) i--;
     list.splice(i, 0, { item: e, at: now });
+    this.eventById.set(e.id, e);
   }
 
   private trim(now: number): void {
@@ -267,6 +269,7 @@ export class MessageFeed {
     let dropEv = 0;
     while (dropEv < ev.length && (ev.length - dropEv > EVENT_HARD_CAP || now - ev[dropEv].at > this.limits.eventKeepMs)) dropEv++;
     if (dropEv) {
+      for (let k = 0; k < dropEv; k++) this.eventById.delete(ev[k].item.id);
       this.eventFloor = Math.max(this.eventFloor, ev[dropEv - 1].item.id);
       ev.splice(0, dropEv);
     }
@@ -316,13 +319,22 @@ export class MessageFeed {
    */
   eventsAfter(id: number, gaps: readonly number[], audience: 'visitor' | 'agents', visitorId?: string): StoredEvent[] {
     const out: StoredEvent[] = [];
-    const want = gaps.length ? new Set(gaps) : null;
-    for (const { item } of this.recentEvents) {
-      if (item.id <= id && !want?.has(item.id)) continue;
-      if (!reaches(item.audience, audience)) continue;
-      if (audience === 'visitor' && item.visitorId !== visitorId) continue;
-      out.push(item);
+    const wanted = (e: StoredEvent) => reaches(e.audience, audience) && (audience === 'agents' || e.visitorId === visitorId);
+    // Gaps first (they are below `id`), then everything above it: a binary search, not a
+    // scan of the minute of events kept (thousands under load, for every poll).
+    for (const g of gaps) {
+      const e = this.eventById.get(g);
+      if (e && wanted(e)) out.push(e);
     }
+    const list = this.recentEvents;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (list[m].item.id <= id) lo = m + 1;
+      else hi = m;
+    }
+    for (let i = lo; i < list.length; i++) if (wanted(list[i].item)) out.push(list[i].item);
     return out;
   }
 

@@ -2,6 +2,7 @@
 // single client cannot exhaust the process.
 import type { ServerResponse } from 'node:http';
 import { KefuError } from '../core/kefu-error.js';
+import type { Shutdown } from '../shutdown.js';
 
 export class HeldConnections {
   private readonly byIp = new Map<string, number>();
@@ -33,18 +34,16 @@ export class HeldConnections {
  * Node 20 keeps every dependent signal of a long-lived source alive
  * (nodejs/node#48951): thousands of polls would leak.
  */
-export function requestSignal(res: ServerResponse, shutdown?: AbortSignal): { signal: AbortSignal; dispose(): void } {
+export function requestSignal(res: ServerResponse, shutdown?: Shutdown): { signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
   const onClose = () => { if (!res.writableFinished) ac.abort(); };
-  const onShutdown = () => ac.abort();
   res.once('close', onClose);
-  shutdown?.addEventListener('abort', onShutdown, { once: true });
-  if (shutdown?.aborted) ac.abort();
+  const unwatch = shutdown?.watch(() => ac.abort());
   return {
     signal: ac.signal,
     dispose() {
       res.off('close', onClose);
-      shutdown?.removeEventListener('abort', onShutdown);
+      unwatch?.();
     },
   };
 }

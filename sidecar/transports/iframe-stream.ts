@@ -4,7 +4,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { randomBytes } from 'node:crypto';
-import { KefuError } from '../core/kefu-error.js';
+import { errorCode, KefuError } from '../core/kefu-error.js';
 import { requestSignal, type HeldConnections } from '../http/held-connections.js';
 import { queryCursor, queryString } from '../http/request-input.js';
 import { selfOrigin } from '../http/self-origin.js';
@@ -123,7 +123,7 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
   const ping = setInterval(() => { send({ type: 'ping' }); markSeen(); }, config.pingIntervalMs);
   const stop = () => wake?.();
   gone.addEventListener('abort', stop);
-  rt.shutdown.addEventListener('abort', stop);
+  const unwatch = rt.shutdown.watch(stop);
   try {
     for (;;) {
       const version = rt.feed.version;
@@ -157,7 +157,7 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
     res.end('</body></html>');
   } catch (err) {
     // The status is sent; an error can only end the stream, with a cursor to resume from.
-    rt.log.warn('stream ended by an error', { error: (err as Error)?.name });
+    rt.log.warn('stream ended by an error', { code: errorCode(err) });
     if (!res.writableEnded) {
       send({ type: 'reconnect', cursor: delivery.encode(cursor) });
       res.end();
@@ -166,7 +166,7 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
     clearInterval(ping);
     gone.removeEventListener('abort', stop);
     stopWatching();
-    rt.shutdown.removeEventListener('abort', stop);
+    unwatch();
     delivery.unsubscribe(sub);
     if (gone.aborted) res.destroy();
   }
