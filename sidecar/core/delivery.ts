@@ -56,6 +56,12 @@ export class Delivery {
 
   async collect(scope: Scope, c: Cursor): Promise<Batch> {
     const { feed, store } = this.deps;
+    // What the feed knows is read once, before any query: a row the feed takes while the
+    // query runs may be missing from the answer, so it must stay beyond the new high mark
+    // or among its gaps. (Read after the query, it fell below the new high and was lost.)
+    const upto = Math.max(c.high, feed.seenMax);
+    const openBelow = feed.pendingBetween(c.high, upto);
+    const stillOpen = new Set(c.gaps.filter((g) => feed.mayArrive(g)));
     let found: Message[];
     if (feed.covers(c.high, c.gaps)) {
       found = [];
@@ -64,23 +70,24 @@ export class Delivery {
         if (m && inScope(scope, m)) found.push(m);
       }
       for (const m of feed.after(c.high)) {
+        if (m.mid > upto) break;
         if (!inScope(scope, m)) continue;
         found.push(m);
         if (found.length > MAX_BATCH + c.gaps.length) break;
       }
     } else {
-      found = await store.scopeMessages(scope, c.high, Math.max(c.high, feed.seenMax), c.gaps, MAX_BATCH + 1);
+      found = await store.scopeMessages(scope, c.high, upto, c.gaps, MAX_BATCH + 1);
     }
     found.sort((a, b) => a.mid - b.mid);
     const messages = found.slice(0, MAX_BATCH);
     const truncated = found.length > MAX_BATCH;
     const delivered = new Set(messages.map((m) => m.mid));
     const lastMid = messages.length ? messages[messages.length - 1].mid : c.high;
-    const high = truncated ? Math.max(c.high, lastMid) : Math.max(c.high, feed.seenMax);
+    const high = truncated ? Math.max(c.high, lastMid) : upto;
     const leftOver = new Set(found.slice(MAX_BATCH).map((m) => m.mid));
     const gaps = [
-      ...c.gaps.filter((g) => !delivered.has(g) && (leftOver.has(g) || feed.mayArrive(g))),
-      ...feed.pendingBetween(c.high, high).filter((g) => !delivered.has(g)),
+      ...c.gaps.filter((g) => !delivered.has(g) && (leftOver.has(g) || stillOpen.has(g))),
+      ...openBelow.filter((g) => g <= high && !delivered.has(g)),
     ];
 
     const cEventGaps = c.eventGaps ?? [];

@@ -112,8 +112,13 @@ export class MysqlStore extends SqlStore implements Store {
     return { step: Math.max(1, Number(row?.step ?? 1)), offset: Math.max(1, Number(row?.offset ?? 1)) };
   }
 
+  /**
+   * On the background connections: the health check must not queue behind client
+   * reads (after a restart every old cursor is one), or a working process looks
+   * dead to a supervisor with a short timeout.
+   */
   async ping(): Promise<void> {
-    await this.driver.all('SELECT 1');
+    await this.bg.all('SELECT 1');
   }
 
   async migrate(): Promise<void> {

@@ -20,6 +20,8 @@ export class ScriptedStore implements Store {
   private nextEvent = 1;
   private failures = new Map<string, unknown[]>();
   step = 1;
+  /** Runs inside scopeMessages, after its rows are read: what happens while a query is under way. */
+  duringScopeMessages: (() => void) | null = null;
 
   /** The next `times` calls of `method` throw `err`. */
   failNext(method: keyof Store, err: unknown, times = 1): void {
@@ -89,13 +91,16 @@ export class ScriptedStore implements Store {
 
   async scopeMessages(scope: Scope, afterMid: number, uptoMid: number, extra: readonly number[], limit: number): Promise<Message[]> {
     this.enter('scopeMessages', [scope, afterMid, uptoMid, extra, limit]);
-    return [...this.rows.values()]
+    const rows = [...this.rows.values()]
       .filter((r) => r.committed)
       .map((r) => ({ ...r.message }))
       .filter((m) => (m.mid > afterMid && m.mid <= uptoMid) || extra.includes(m.mid))
       .filter((m) => scope.kind === 'agents' || m.from === scope.visitorId || m.to === scope.visitorId)
       .sort((a, b) => a.mid - b.mid)
       .slice(0, limit);
+    await Promise.resolve();
+    this.duringScopeMessages?.();
+    return rows;
   }
 
   async unreadRows(side: 'pos' | 'rec', ids: readonly string[], uptoMid: number): Promise<Array<{ mid: number; from: string; to: string }>> {

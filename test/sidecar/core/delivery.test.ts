@@ -41,6 +41,25 @@ describe('Delivery', () => {
     expect(store.count('scopeMessages')).toBe(1);
   });
 
+  it('loses no row the feed takes while a database read for an old cursor is under way', async () => {
+    const { store, feed, delivery } = await setup();
+    for (let i = 0; i < 12; i++) store.write('agent:1', 'w', `w${i}`);
+    const mine = store.write('agent:1', 'v', 'before');
+    await feed.tailOnce();
+    // An old cursor (below the tiny ring): the database answers, and meanwhile a reply
+    // to the same visitor commits and is taken by the feed (a send in this process).
+    const reply = store.write('agent:1', 'v', 'during the read', { commit: false });
+    store.duringScopeMessages = () => {
+      store.commit(reply.mid);
+      feed.accept(store.rows.get(reply.mid)!.message);
+    };
+    const first = await delivery.collect({ kind: 'visitor', visitorId: 'v' }, { high: 0, event: 0, gaps: [] });
+    store.duringScopeMessages = null;
+    expect(first.messages.map((m) => m.mid)).toEqual([mine.mid]);
+    const second = await delivery.collect({ kind: 'visitor', visitorId: 'v' }, first.next);
+    expect(second.messages.map((m) => m.mid)).toEqual([reply.mid]);
+  });
+
   it('answers more than a batch in pages, keeping the gaps of what is left', async () => {
     const { store, feed, delivery } = await setup();
     const open = store.write('agent:1', 'v', 'open', { commit: false });
