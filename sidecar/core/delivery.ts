@@ -69,7 +69,8 @@ export class Delivery {
         const m = feed.get(g);
         if (m && inScope(scope, m)) found.push(m);
       }
-      for (const m of feed.after(c.high)) {
+      const rows = scope.kind === 'agents' ? feed.after(c.high) : feed.afterFor(scope.visitorId, c.high);
+      for (const m of rows) {
         if (m.mid > upto) break;
         if (!inScope(scope, m)) continue;
         found.push(m);

@@ -14,6 +14,8 @@ import type { Audience, Message } from './message.js';
 import type { Store, StoredEvent } from '../store/store.js';
 import { GAP_HOLD_MS, IdSequence, type IdStep } from './id-sequence.js';
 import { errorCode } from './kefu-error.js';
+import { ByParty } from './by-party.js';
+import { isTeam } from './message.js';
 
 export { GAP_HOLD_MS };
 const TAIL_BATCH = 500;
@@ -74,6 +76,8 @@ export class MessageFeed {
   private readonly byMid = new Map<number, Message>();
   private readonly recentEvents: Array<Held<StoredEvent>> = [];
   private readonly eventById = new Map<number, StoredEvent>();
+  private readonly rowsByVisitor = new ByParty<Message>((m) => m.mid);
+  private readonly eventsByVisitor = new ByParty<StoredEvent>((e) => e.id);
   private readonly listeners = new Set<FeedListener>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -248,6 +252,7 @@ export class MessageFeed {
     while (i > 0 && ring[i - 1].item.mid > m.mid) i--;
     ring.splice(i, 0, { item: m, at: now });
     this.byMid.set(m.mid, m);
+    for (const party of partiesOf(m)) this.rowsByVisitor.add(party, m);
   }
 
   private rememberEvent(e: StoredEvent, now: number): void {
@@ -256,6 +261,7 @@ export class MessageFeed {
     while (i > 0 && list[i - 1].item.id > e.id) i--;
     list.splice(i, 0, { item: e, at: now });
     this.eventById.set(e.id, e);
+    if (e.audience === 'visitor' || e.audience === 'both') this.eventsByVisitor.add(e.visitorId, e);
   }
 
   private trim(now: number): void {
@@ -267,7 +273,11 @@ export class MessageFeed {
         (ring.length - drop > this.limits.ringTarget && now - ring[drop].at > this.limits.ringMinAgeMs))
     ) drop++;
     if (drop) {
-      for (let k = 0; k < drop; k++) this.byMid.delete(ring[k].item.mid);
+      for (let k = 0; k < drop; k++) {
+        const m = ring[k].item;
+        this.byMid.delete(m.mid);
+        for (const party of partiesOf(m)) this.rowsByVisitor.remove(party, m);
+      }
       this.ringFloor = Math.max(this.ringFloor, ring[drop - 1].item.mid);
       ring.splice(0, drop);
     }
@@ -275,7 +285,11 @@ export class MessageFeed {
     let dropEv = 0;
     while (dropEv < ev.length && (ev.length - dropEv > EVENT_HARD_CAP || now - ev[dropEv].at > this.limits.eventKeepMs)) dropEv++;
     if (dropEv) {
-      for (let k = 0; k < dropEv; k++) this.eventById.delete(ev[k].item.id);
+      for (let k = 0; k < dropEv; k++) {
+        const e = ev[k].item;
+        this.eventById.delete(e.id);
+        if (e.audience === 'visitor' || e.audience === 'both') this.eventsByVisitor.remove(e.visitorId, e);
+      }
       this.eventFloor = Math.max(this.eventFloor, ev[dropEv - 1].item.id);
       ev.splice(0, dropEv);
     }
@@ -305,6 +319,11 @@ export class MessageFeed {
     for (let i = lo; i < ring.length; i++) yield ring[i].item;
   }
 
+  /** Remembered rows from or to this visitor with mid > `after`, ascending. */
+  afterFor(visitorId: string, after: number): Generator<Message> {
+    return this.rowsByVisitor.after(visitorId, after);
+  }
+
   get(mid: number): Message | undefined {
     return this.byMid.get(mid);
   }
@@ -326,11 +345,15 @@ export class MessageFeed {
   eventsAfter(id: number, gaps: readonly number[], audience: 'visitor' | 'agents', visitorId?: string): StoredEvent[] {
     const out: StoredEvent[] = [];
     const wanted = (e: StoredEvent) => reaches(e.audience, audience) && (audience === 'agents' || e.visitorId === visitorId);
-    // Gaps first (they are below `id`), then everything above it: a binary search, not a
-    // scan of the minute of events kept (thousands under load, for every poll).
+    // Gaps first (they are below `id`), then everything above it, found by binary
+    // search (a visitor's among its own): never a scan of the minute of events kept.
     for (const g of gaps) {
       const e = this.eventById.get(g);
       if (e && wanted(e)) out.push(e);
+    }
+    if (audience === 'visitor') {
+      for (const e of this.eventsByVisitor.after(visitorId ?? '', id)) out.push(e);
+      return out;
     }
     const list = this.recentEvents;
     let lo = 0;
@@ -345,9 +368,21 @@ export class MessageFeed {
   }
 
   /** Counts for health and the soak's plateau checks. */
-  sizes(): { ring: number; events: number; pendingMids: number; pendingEvents: number } {
-    return { ring: this.ring.length, events: this.recentEvents.length, pendingMids: this.mids.pending.size, pendingEvents: this.eventIds.pending.size };
+  sizes(): { ring: number; events: number; pendingMids: number; pendingEvents: number; visitorsWithRows: number; visitorsWithEvents: number } {
+    return {
+      ring: this.ring.length, events: this.recentEvents.length, pendingMids: this.mids.pending.size, pendingEvents: this.eventIds.pending.size,
+      visitorsWithRows: this.rowsByVisitor.size, visitorsWithEvents: this.eventsByVisitor.size,
+    };
   }
+}
+
+/** The visitors a row concerns (a visitor-scoped poll sees it): its non-team sides. */
+function partiesOf(m: Message): string[] {
+  if (m.from === m.to) return isTeam(m.from) ? [] : [m.from];
+  const out: string[] = [];
+  if (!isTeam(m.from)) out.push(m.from);
+  if (!isTeam(m.to)) out.push(m.to);
+  return out;
 }
 
 function reaches(a: Audience, who: 'visitor' | 'agents'): boolean {
