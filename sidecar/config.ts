@@ -175,7 +175,7 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     ipSendPerMinute: int(env, 'KEFU_IP_SEND_PER_MINUTE', 120, 1, 1_000_000),
     maxHeldPerIp: int(env, 'KEFU_MAX_HELD_PER_IP', 200, 1, 1_000_000),
     streamMaxMs: int(env, 'KEFU_STREAM_MAX_MS', 5 * 60_000, 1_000, 5 * 60_000),
-    streamMaxBytes: int(env, 'KEFU_STREAM_MAX_BYTES', 128 * 1024, 4096, 16 * 1024 * 1024),
+    streamMaxBytes: int(env, 'KEFU_STREAM_MAX_BYTES', 4 * 1024 * 1024, 4096, 16 * 1024 * 1024),
     pingIntervalMs: int(env, 'KEFU_PING_INTERVAL_MS', 15_000, 100, 20_000),
   });
 }
