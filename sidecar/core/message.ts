@@ -8,6 +8,8 @@ export {
   type Conversation,
   type KefuEvent,
   type Message,
+  type PollAnswer,
+  type SessionAnswer,
   type StreamEvent,
   type VisitorProfile,
 } from '../../protocol/wire.js';

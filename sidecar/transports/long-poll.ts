@@ -14,7 +14,7 @@ import { requestSignal, type HeldConnections } from '../http/held-connections.js
 import { clientAddress } from '../http/client-address.js';
 import { writeCommonHeaders } from '../http/common-headers.js';
 import { queryCursor, queryWaitMs } from '../http/request-input.js';
-import type { Scope } from '../core/message.js';
+import type { PollAnswer, Scope } from '../core/message.js';
 import type { Runtime } from '../runtime.js';
 
 const ROUTES: Record<string, 'visitor' | 'agent'> = {
@@ -46,12 +46,13 @@ export function longPollHandler(rt: Runtime, held: HeldConnections): (req: Incom
     const { signal, dispose } = requestSignal(res, rt.shutdown);
     try {
       const batch = await rt.delivery.waitFor(scope, cursor, waitMs, signal, rt.presence.agentsOnline);
-      endJson(res, 200, {
+      const answer: PollAnswer = {
         messages: batch.messages,
         cursor: rt.delivery.encode(batch.next),
         agentsOnline: rt.presence.agentsOnline,
         events: batch.events,
-      });
+      };
+      endJson(res, 200, answer);
     } finally {
       dispose();
       release();

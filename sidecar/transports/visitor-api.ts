@@ -6,6 +6,7 @@ import { jsonBody, optionalString, queryInt, requiredBoolean } from '../http/req
 import type { Runtime } from '../runtime.js';
 import { limitSending, limitSignals } from '../http/limits.js';
 import { TICKET_LIFE_S } from '../auth/tokens.js';
+import type { SessionAnswer } from '../core/message.js';
 
 export function visitorApiRoutes(router: Router, rt: Runtime): void {
   const auth = requireVisitor(rt.tokens);
@@ -31,7 +32,7 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       if (wait > 0) throw new KefuError('rate_limited', 'too many new conversations from this address; wait a moment', wait);
     }
     const { visitor } = await rt.chat.startSession(visitorId, profile);
-    ctx.body = {
+    const answer: SessionAnswer = {
       visitorId: visitor.visitorId,
       token: await rt.tokens.visitorToken(visitor.visitorId),
       cursor: rt.delivery.encode(rt.delivery.currentCursor()),
@@ -39,6 +40,7 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       name: visitor.name,
       email: visitor.email,
     };
+    ctx.body = answer;
   });
 
   router.post('/api/visitor/messages', auth, async (ctx) => {
