@@ -21,7 +21,7 @@ const PROFILE = argv.includes('--profile');
 
 const P = QUICK
   ? { held: [500, 1000], polls: 300, rate: 200, seconds: 6, rounds: 2, dbWindow: 6, streams: 20, ramp: [200, 800], rampSeconds: 4, seedWindow: 5 }
-  : { held: [1000, 5000, 10000], polls: 1000, rate: 200, seconds: 21, rounds: 3, dbWindow: 30, streams: 100, ramp: [200, 400, 600, 800, 1200, 1600, 2400], rampSeconds: 8, seedWindow: 10 };
+  : { held: [1000, 5000, 10000], polls: 1000, rate: 200, seconds: 21, rounds: 3, dbWindow: 30, streams: 100, ramp: [200, 400, 800, 1200, 1600, 2000, 2400], rampSeconds: 8, seedWindow: 10 };
 const SECRET = 'kefu-bench-secret-0123456789abcdef';
 let nextPort = 18800 + Math.floor(Math.random() * 500) * 2;
 const started = new Date();
