@@ -215,38 +215,42 @@ a held poll is one waiter, one timer and one \`close\` listener. Consecutive ful
 15.4 KB (1.62x) and about 11 KB (1.2x) at 10,000 polls.
 
 **Delivery p99** (${ms(lat?.latency.p99)} against 10 ms; bare node:http ${ms(r.bareNode?.latency?.latency.p99)} in the same alternating rounds;
-Kefu's p50 ${ms(lat?.latency.p50)}). The send path is now one INSERT; the committed row then goes straight to the in-memory
-feed (\`MessageFeed.accept\`, with the tail's own gap bookkeeping) and the waiting recipient is answered. The message
-is built from the INSERT's values (no read-back), known conversations and verified tokens are remembered, and the
-conversation's \`last_mid\` is written after the recipient is woken. What remains in the tail is the commit and
-the CPU of a shared 2-core machine: the POST's own p99 (the INSERT's commit with \`innodb_flush_log_at_trx_commit=1\`)
-is as long as the delivery p99, and bare node:http has no database at all. Each message still costs
-${n1(lat?.usage?.cpuMsPerMessage, 2)} ms of sidecar CPU (bare node:http ${n1(r.bareNode?.latency?.usage?.cpuMsPerMessage, 2)} ms) and about ${n1(msgQueries, 1)} statements: the INSERT, the \`last_mid\`
-UPDATE and, on the recipient's next poll, its acknowledgement (UPDATE \`isread\`, INSERT a \`read\` event, a tail).
-*To close it:* batch acknowledgements and read events per tail interval (one UPDATE and one multi-row INSERT for
-every visitor that acknowledged), leaving about two statements per message, and give MariaDB a disk of its own so
-a commit's fsync does not queue behind other work.
+Kefu's p50 ${ms(lat?.latency.p50)}). A poll no longer writes: it records what its cursor proves received and answers, and
+the \`isread\` marks, \`read\` events and the conversations' \`last_mid\` are written behind it, batched once per tail interval
+on connections of their own (\`sidecar/core/receipts.ts\`, \`activity.ts\`). Each message now costs about ${n1(msgQueries, 2)} statements
+in all (the INSERT, and a share of the per-interval batches and tails), against about 5 before, and
+${n1(lat?.usage?.cpuMsPerMessage, 2)} ms of sidecar CPU (bare node:http ${n1(r.bareNode?.latency?.usage?.cpuMsPerMessage, 2)} ms).
+What remains in the tail is in the POST itself: its p99 was ${ms(lat?.post?.p99)}, while the same INSERT sent by the load generator
+straight to MariaDB ("rows inserted by another process") answered within ${ms(k.direct?.post?.p99)} at p99. So the
+commit is not the cause; the sidecar process is: the POST goes through Koa, and the event loop is shared with
+${r.params.polls} held polls, their re-polls and the garbage collector on a 2-core machine shared with the load generator.
+*To close it:* profile the POST under this load (\`npm run bench -- --profile\`) and take the send route out of Koa as
+the polls were; a bench machine with quiet cores for the measurement.
 
 **Agents coming and going.** A change in the number of agents online wakes the agents at once, but visitors only
 when availability flips (nobody ↔ somebody online), and then spread over up to 5 s (\`Hub.notifyVisitors\`). With
 ${top?.n?.toLocaleString('en')} polls held one agent going online cost ${n1(top?.herd?.online.cpuSeconds, 2)} s of CPU in all (the visitors' re-polls), and the event loop's
 longest block was ${ms(top?.herd?.online.loopMaxMs)} (5 s and 742 ms when every poll was answered in one turn).
 
-**Throughput** (${best ? `${best.rate}/s sustained` : 'none sustained'}${fail ? `, ${fail.rate}/s not` : ''}). The limit is the sidecar's one core: at
-${fail?.rate ?? '—'}/s it used ${n1(fail?.usage.serverCpu * 100, 0)}% of a core and waited ${n1(fail?.usage.runQueueMsPerS, 0)} ms per second for one (the machine was shared),
-while MariaDB used ${n1(fail?.usage.mysqldCpu * 100, 0)}% and fsyncs stayed near ${n1(fail?.usage.fsyncsPerS, 0)}/s (group commit absorbs them).
-Fewer queries and less CPU per message (above) raise it; beyond that, more processes (docs/scaling.md).
+**Throughput** (${best ? `${best.rate}/s sustained` : 'none sustained'}${fail ? `, ${fail.rate}/s not` : ''}). At ${fail?.rate ?? '—'}/s the sidecar used
+${n1(fail?.usage.serverCpu * 100, 0)}% of a core and its processes waited ${n1(fail?.usage.runQueueMsPerS, 0)} ms per second for a core, while MariaDB used
+${n1(fail?.usage.mysqldCpu * 100, 0)}% and fsyncs stayed near ${n1(fail?.usage.fsyncsPerS, 0)}/s. The machine's two cores hold the sidecar, MariaDB and the load
+generator (open loop, up to 256 requests in flight): the ramp ends where they run out of CPU together, which moves
+from run to run with whatever else the machine runs (a full run an hour earlier, before the stream change, sustained 1,600/s
+and missed 2,400/s). Each message is two HTTP exchanges (the POST and the recipient's poll answer and next poll) and
+one statement. *To close it:* less CPU per request (the POST out of Koa, as above), or more processes (docs/scaling.md).
 
-**Agent streams.** ${k.streams?.reconnects ?? '—'} reconnects for ${k.streams?.opened ?? '—'} streams in ${r.params.seconds} s: \`KEFU_STREAM_MAX_BYTES\` (128 KiB, the
-size the sidecar's specification asks for) is reached after about 250 messages, so at ${r.params.rate} messages/s every panel
-reopens its iframe every second or so. A site that busy should raise it (1–2 MiB keeps the 5-minute renewal the rule).
+**Agent streams** (${ms(k.streams?.latency?.p99)} p99, ${k.streams?.reconnects ?? '—'} reconnects for ${k.streams?.opened ?? '—'} streams in ${r.params.seconds} s; before: 312 ms and
+900 reconnects). A stream used to end every 128 KiB because each \`<script>\` chunk stayed in the frame's DOM; the frame
+now removes every chunk's script once it has run (a MutationObserver in the prelude keeps only the newest), so a
+stream's page stays a few nodes and the default \`KEFU_STREAM_MAX_BYTES\` is 4 MiB. A woken stream also waits 10 ms and
+writes what arrived meanwhile in one write, instead of one socket write per message per stream.
 
 ${r.frontend?.afterBytes >= 20 * 1024 ? `**Widget after the first click** (${kib(r.frontend.afterBytes)} against 20 KB): the launcher is ${kib(r.frontend.beforeBytes)}, so the
 panel chunk alone (${r.frontend.afterFiles?.filter((f) => !f.endsWith('/widget.js')).join(', ')}) is about ${kib(r.frontend.afterBytes - r.frontend.beforeBytes)}: Lit, the panel and its
 network client. *To close it:* about ${kib(r.frontend.afterBytes - 20 * 1024 + 512)} must go from that chunk (\`node scripts/bundle-sizes.mjs\` lists it per file).
 
 ` : ''}**Database load under traffic.** Idle, Kefu sends ${n1(r.seed?.qpsIdle / (k.qpsIdle1k ?? NaN), 0)}x fewer queries than the seed's design; under
-${r.params.rate} messages/s the two are closer (${n1(lat?.qps, 0)} against ${n1(r.seed?.latency?.qps, 0)} queries/s), because every message
-costs Kefu about ${n1(msgQueries, 1)} statements. Batching the acknowledgements (above) would halve it.
+${r.params.rate} messages/s, ${n1(lat?.qps, 0)} against ${n1(r.seed?.latency?.qps, 0)} queries/s: about ${n1(msgQueries, 2)} statements a message.
 `;
 }

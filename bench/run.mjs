@@ -5,7 +5,7 @@
 // docs/benchmarks.md. Servers run on core 0, the load generator on core 1,
 // everything on 127.0.0.1. Not part of `npm test`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, statSync, writeFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync, readdirSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +18,8 @@ const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const WRITE = !argv.includes('--no-write') && !QUICK;
 const PROFILE = argv.includes('--profile');
+/** `--render FILE`: write docs/benchmarks.md again from a run's raw figures, measuring nothing. */
+const RENDER = argv.includes('--render') ? argv[argv.indexOf('--render') + 1] : null;
 
 const P = QUICK
   ? { held: [500, 1000], polls: 300, rate: 200, seconds: 6, rounds: 2, dbWindow: 6, streams: 20, ramp: [200, 800], rampSeconds: 4, seedWindow: 5 }
@@ -409,7 +411,10 @@ async function main() {
   log(`done in ${((Date.now() - started.getTime()) / 60000).toFixed(1)} min; raw figures in ${join(os.tmpdir(), 'kefu-bench-last.json')}`);
 }
 
-main().catch((err) => {
+if (RENDER) {
+  writeFileSync(join(ROOT, 'docs/benchmarks.md'), renderReport(JSON.parse(readFileSync(RENDER, 'utf8'))).markdown);
+  console.log('wrote docs/benchmarks.md from', RENDER);
+} else main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
