@@ -245,6 +245,13 @@ one statement. *To close it:* less CPU per request (the POST out of Koa, as abov
 now removes every chunk's script once it has run (a MutationObserver in the prelude keeps only the newest), so a
 stream's page stays a few nodes and the default \`KEFU_STREAM_MAX_BYTES\` is 4 MiB. A woken stream also waits 10 ms and
 writes what arrived meanwhile in one write, instead of one socket write per message per stream.
+What a stream costs the agent's browser tab is measured by \`npm run bench:stream-memory\` (Chromium through the DevTools
+protocol, the renderer's RSS after two forced GCs; 2026-11-30): one open stream grew the tab by 15.2 MiB at 4 MiB carried,
+24.5 at 8 MiB and 42.8 at 16 MiB (89.0 without the pruning); the JS heap stays near 1 MiB. The growth is the parser's copy of
+the bytes, outside the DOM and the JS heap, and most of it goes with the frame, so the cap is what bounds it: eight 4 MiB
+streams in a row left the tab 24 MiB above its start, about 0.76 MiB per MiB received that the tab keeps (not given back even
+under memory pressure). 4 MiB is the largest cap measured that keeps one stream under 20 MiB of the tab; at 200 messages/s
+it lasts about 40 s (128 KiB: about 1.3 s).
 
 ${r.frontend?.afterBytes >= 20 * 1024 ? `**Widget after the first click** (${kib(r.frontend.afterBytes)} against 20 KB): the launcher is ${kib(r.frontend.beforeBytes)}, so the
 panel chunk alone (${r.frontend.afterFiles?.filter((f) => !f.endsWith('/widget.js')).join(', ')}) is about ${kib(r.frontend.afterBytes - r.frontend.beforeBytes)}: Lit, the panel and its

@@ -32,6 +32,9 @@ export interface IframeStreamOptions {
  * document ending without a `reconnect`; after `fallbackAfter` such attempts
  * with no event at all the owner is told to use the long poll instead.
  */
+/** How long after a frame's `load` its last message may still arrive. */
+const LOAD_GRACE_MS = 250;
+
 export class IframeStreamTransport implements Transport {
   private iframe: HTMLIFrameElement | undefined;
   private currentCursor: string | undefined;
@@ -39,6 +42,7 @@ export class IframeStreamTransport implements Transport {
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private loadTimer: ReturnType<typeof setTimeout> | undefined;
   private status: FeedStatus = 'stopped';
   private gotEvent = false;
   private silentFailures = 0;
@@ -84,6 +88,7 @@ export class IframeStreamTransport implements Transport {
   private closeFrame(): void {
     clearTimeout(this.silenceTimer);
     clearTimeout(this.settleTimer);
+    clearTimeout(this.loadTimer);
     if (this.iframe) {
       this.iframe.removeEventListener('load', this.handleLoad);
       this.iframe.src = 'about:blank';
@@ -161,9 +166,15 @@ export class IframeStreamTransport implements Transport {
   }
 
   private readonly handleLoad = (): void => {
-    // The document finished: the response ended without a `reconnect` event
-    // (an error page, or a proxy that buffered the whole thing).
-    if (this.iframe?.src && this.iframe.src !== 'about:blank') this.fail();
+    const iframe = this.iframe;
+    if (!iframe?.src || iframe.src === 'about:blank') return;
+    // The document finished. A stream's last script posts `reconnect` just before its
+    // response ends, and that message may reach this window after the frame's `load`:
+    // taken as a failure, half of all reconnects waited out a backoff (up to 1 s).
+    // So only a frame still here a moment later ended without one (an error page, or
+    // a proxy that buffered the whole response).
+    clearTimeout(this.loadTimer);
+    this.loadTimer = setTimeout(() => this.iframe === iframe && this.fail(), LOAD_GRACE_MS);
   };
 
   private readonly handleMessage = (event: MessageEvent): void => {

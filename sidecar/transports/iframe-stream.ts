@@ -23,15 +23,17 @@ const PRELUDE_PADDING = 2048;
 const COALESCE_MS = 10;
 
 /**
- * Run first in the frame: whenever the parser adds a chunk's <script>, every
- * earlier one (all have run: a parser-inserted script runs at its end tag,
- * before the next one starts) is removed. The frame's DOM stays a few nodes
- * however long the stream lives, so a stream can carry megabytes before it
- * reconnects without the page's memory growing with it (docs/benchmarks.md),
- * and the chunks keep the protocol's plain form.
+ * Run first in the frame: whenever the parser adds to the body, everything
+ * before its newest element goes (earlier chunks' scripts have all run: a
+ * parser-inserted script runs at its end tag, before the next one starts; and
+ * the line breaks between them). The frame's DOM stays a few nodes however long
+ * the stream lives, and the chunks keep the protocol's plain form. What still
+ * grows is the parser's own copy of the bytes (about 2.6 MiB of the tab's memory
+ * per MiB of stream, half of it without this), which only a new frame gives
+ * back: hence KEFU_STREAM_MAX_BYTES (docs/benchmarks.md).
  */
 const PRUNE_SCRIPTS =
-  "new MutationObserver(function(){var s=document.body.getElementsByTagName('script');while(s.length>1)s[0].remove()})" +
+  'new MutationObserver(function(){var b=document.body,l=b.lastElementChild;while(b.firstChild&&b.firstChild!==l)b.removeChild(b.firstChild)})' +
   '.observe(document.body,{childList:true})';
 
 /** A message's script-safe JSON, made once however many streams carry it. */
