@@ -10,6 +10,20 @@ import type { Store } from '../store/store.js';
 import type { Logger } from '../logger.js';
 
 export const MAX_BATCH = 100;
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 const LOWERED_WARN_EVERY_MS = 60_000;
 
 export interface Batch {
@@ -118,7 +132,7 @@ export class Delivery {
    * `waitMs` with nothing (or with rows the client most likely has, see Batch).
    * `signal` aborts the wait (the client went away).
    */
-  async waitFor(scope: Scope, cursor: Cursor, waitMs: number, signal: AbortSignal, agentsOnlineKnown: number): Promise<Batch> {
+  async waitFor(scope: Scope, cursor: Cursor, waitMs: number, signal: AbortSignal, agentsOnlineKnown: number, gatherMs = 0): Promise<Batch> {
     const deadline = performance.now() + waitMs;
     for (;;) {
       const version = this.deps.feed.version;
@@ -133,25 +147,28 @@ export class Delivery {
       // Wait from the same cursor when the batch held only rows the client has: they
       // go out with the answer at the end, and nothing of the uncertain stretch is lost.
       if (batch.messages.length === 0 && batch.events.length === 0) cursor = batch.next;
-      await this.park(scope, cursor, left, signal, version);
+      const woken = await this.park(scope, cursor, left, signal, version);
+      // Woken by news: let what follows within `gatherMs` go in the same answer.
+      if (woken && gatherMs > 0) await sleep(Math.min(gatherMs, deadline - performance.now()), signal);
     }
   }
 
-  /** Waits until the hub wakes this subscriber, the time is up, or the signal aborts. */
-  park(scope: Scope, c: Cursor, ms: number, signal: AbortSignal, seenVersion: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
+  /** Waits until the hub wakes this subscriber (true), the time is up, or the signal aborts (false). */
+  park(scope: Scope, c: Cursor, ms: number, signal: AbortSignal, seenVersion: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const done = (woken: boolean) => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', done);
+        signal.removeEventListener('abort', aborted);
         this.deps.hub.remove(sub);
-        resolve();
+        resolve(woken);
       };
-      const sub: Subscriber = { scope, high: c.high, gaps: c.gaps, event: c.event, eventGaps: c.eventGaps ?? [], notify: done };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
+      const aborted = () => done(false);
+      const sub: Subscriber = { scope, high: c.high, gaps: c.gaps, event: c.event, eventGaps: c.eventGaps ?? [], notify: () => done(true) };
+      const timer = setTimeout(() => done(false), ms);
+      signal.addEventListener('abort', aborted, { once: true });
       this.deps.hub.add(sub);
       // A batch that landed between collecting and parking must not be slept through.
-      if (this.deps.feed.version !== seenVersion) done();
+      if (this.deps.feed.version !== seenVersion) done(true);
     });
   }
 

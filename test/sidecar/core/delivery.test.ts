@@ -97,6 +97,19 @@ describe('Delivery', () => {
     expect(answer.next.seen).toBeUndefined();
   });
 
+  it('a woken agents\' wait gathers what follows within its window into the same answer', async () => {
+    const { store, feed, delivery } = await setup();
+    const start = delivery.currentCursor();
+    const send = (text: string) => feed.accept(store.write('guest42', 'admin', text));
+    const gathered = delivery.waitFor({ kind: 'agents' }, start, 5000, never, 1, 80);
+    const plain = delivery.waitFor({ kind: 'agents' }, start, 5000, never, 1);
+    send('first');
+    await new Promise((r) => setTimeout(r, 20));
+    send('second');
+    expect((await plain).messages.map((m) => m.content)).toEqual(['first']);
+    expect((await gathered).messages.map((m) => m.content)).toEqual(['first', 'second']);
+  });
+
   it('the text of a cursor too full for 512 characters decodes to one that loses nothing', async () => {
     const { delivery, log } = await setup();
     const high = 1_000_000;
