@@ -169,7 +169,8 @@ describe('the network between sidecar and database cut mid-statement, repeatedly
     running = false;
     await Promise.all(flows);
     const fromVisitors = visitors.flatMap((v) => v.acked);
-    await vi_waitFor(() => fromVisitors.every((m) => agent.shown.byMid.has(m.mid)) &&
+    // The agent's own replies reach its inbox too (a retried one by the tail, which may take an interval).
+    await vi_waitFor(() => [...fromVisitors, ...agent.acked].every((m) => agent.shown.byMid.has(m.mid)) &&
       visitors.every((v) => agent.acked.filter((m) => m.to === v.visitorId).every((m) => v.shown.byMid.has(m.mid))), 20_000);
     agent.stop();
     visitors.forEach((v) => v.stop());
