@@ -35,6 +35,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuSeconds } from './lib/procs.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CHROMIUM = process.env.KEFU_CHROMIUM ?? '/usr/bin/chromium';
@@ -452,16 +453,6 @@ const statusKb = (pid, field) => {
   return m ? Number(m[1]) : NaN;
 };
 
-/** utime + stime of a process, in seconds (clock ticks of 10 ms). */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 /**
  * The renderer that runs the page: of the browser's renderer processes
@@ -610,10 +601,7 @@ async function unprunedPass(local, rec, boundaries) {
   }
   rows.push(await sampleWithoutFrame(page, pid, expected[expected.length - 1].bytes));
   logRow(rows[rows.length - 1]);
-  play.end();
-  local.setReplay(null);
-  await page.close();
-  await browser.close();
+  await endReplay(play, local, page, browser);
   return { rows };
 }
 
@@ -679,11 +667,16 @@ async function cyclePass(local, rec, boundaries) {
   await sleep(1000);
   rows.push(await sample(page, pid, carried, 'then memory pressure'));
   logRow(rows[rows.length - 1]);
+  await endReplay(play, local, page, browser);
+  return { rows };
+}
+
+/** Stops a replay pass and closes its browser. */
+async function endReplay(play, local, page, browser) {
   play.end();
   local.setReplay(null);
   await page.close();
   await browser.close();
-  return { rows };
 }
 
 /** Reconnects of the real transport against a sidecar whose streams end after 1 s. */

@@ -1,7 +1,28 @@
 // Remembered rows or events grouped by the visitor they concern, each group
 // in id order. A visitor's poll then looks at its own few items instead of
 // every item since its cursor (25 s of everyone's traffic for a poll that
-// timed out: thousands, for every visitor, in the soak's profile).
+// timed out: thousands, for every visitor, in the soak's profile). Also the
+// two helpers every id-ordered list of the feed uses.
+
+/** Index of the first item with id > `after` in a list sorted by id. */
+export function firstAbove<T>(list: readonly T[], after: number, idOf: (item: T) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (idOf(list[m]) <= after) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+/** Puts an item in its place by id; late ones are rare, so this is nearly always the end. */
+export function insertSorted<T>(list: T[], item: T, idOf: (item: T) => number): void {
+  const id = idOf(item);
+  let i = list.length;
+  while (i > 0 && idOf(list[i - 1]) > id) i--;
+  list.splice(i, 0, item);
+}
 
 export class ByParty<T> {
   private readonly groups = new Map<string, T[]>();
@@ -11,11 +32,7 @@ export class ByParty<T> {
   add(party: string, item: T): void {
     let list = this.groups.get(party);
     if (!list) this.groups.set(party, (list = []));
-    const id = this.idOf(item);
-    // Late items go to their place by id; usually this is the end.
-    let i = list.length;
-    while (i > 0 && this.idOf(list[i - 1]) > id) i--;
-    list.splice(i, 0, item);
+    insertSorted(list, item, this.idOf);
   }
 
   remove(party: string, item: T): void {
@@ -31,14 +48,7 @@ export class ByParty<T> {
   *after(party: string, after: number): Generator<T> {
     const list = this.groups.get(party);
     if (!list) return;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (this.idOf(list[m]) <= after) lo = m + 1;
-      else hi = m;
-    }
-    for (let i = lo; i < list.length; i++) yield list[i];
+    for (let i = firstAbove(list, after, this.idOf); i < list.length; i++) yield list[i];
   }
 
   get size(): number {

@@ -14,7 +14,7 @@ import type { Audience, Message } from './message.js';
 import type { Store, StoredEvent } from '../store/store.js';
 import { GAP_HOLD_MS, IdSequence, type IdStep } from './id-sequence.js';
 import { errorCode } from './kefu-error.js';
-import { ByParty } from './by-party.js';
+import { ByParty, firstAbove, insertSorted } from './by-party.js';
 import { isTeam } from './message.js';
 
 export { GAP_HOLD_MS };
@@ -246,20 +246,13 @@ export class MessageFeed {
   }
 
   private remember(m: Message, now: number): void {
-    const ring = this.ring;
-    // Late rows go to their place by mid; usually this is the end.
-    let i = ring.length;
-    while (i > 0 && ring[i - 1].item.mid > m.mid) i--;
-    ring.splice(i, 0, { item: m, at: now });
+    insertSorted(this.ring, { item: m, at: now }, (h) => h.item.mid);
     this.byMid.set(m.mid, m);
     for (const party of partiesOf(m)) this.rowsByVisitor.add(party, m);
   }
 
   private rememberEvent(e: StoredEvent, now: number): void {
-    const list = this.recentEvents;
-    let i = list.length;
-    while (i > 0 && list[i - 1].item.id > e.id) i--;
-    list.splice(i, 0, { item: e, at: now });
+    insertSorted(this.recentEvents, { item: e, at: now }, (h) => h.item.id);
     this.eventById.set(e.id, e);
     if (e.audience === 'visitor' || e.audience === 'both') this.eventsByVisitor.add(e.visitorId, e);
   }
@@ -309,14 +302,7 @@ export class MessageFeed {
   /** Remembered rows with mid > `after`, ascending. */
   *after(after: number): Generator<Message> {
     const ring = this.ring;
-    let lo = 0;
-    let hi = ring.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ring[mid].item.mid <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < ring.length; i++) yield ring[i].item;
+    for (let i = firstAbove(ring, after, (h) => h.item.mid); i < ring.length; i++) yield ring[i].item;
   }
 
   /** Remembered rows from or to this visitor with mid > `after`, ascending. */
@@ -356,14 +342,7 @@ export class MessageFeed {
       return out;
     }
     const list = this.recentEvents;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (list[m].item.id <= id) lo = m + 1;
-      else hi = m;
-    }
-    for (let i = lo; i < list.length; i++) if (wanted(list[i].item)) out.push(list[i].item);
+    for (let i = firstAbove(list, id, (h) => h.item.id); i < list.length; i++) if (wanted(list[i].item)) out.push(list[i].item);
     return out;
   }
 
