@@ -51,7 +51,8 @@ export class Receipts {
   private queuedRows = 0;
   private sweeps = new Map<string, Sweep>();
   private agentReads = new Map<string, number>();
-  private events: NewEvent[] = [];
+  /** Read notices to write, one per visitor and side: the latest covers the earlier. */
+  private events = new Map<string, NewEvent>();
   private readonly writer: WriteBehind;
 
   constructor(private readonly deps: ReceiptsDeps) {
@@ -97,8 +98,9 @@ export class Receipts {
       const covered: number[] = [];
       const rest: number[] = [];
       for (const mid of open) (mid <= c.high && !gaps.has(mid) ? covered : rest).push(mid);
+      // A full backlog drops these marks: sweep this visitor again on its next receipt.
       if (covered.length) {
-        this.queueRows(covered);
+        if (!this.queueRows(covered)) this.forget(visitorId);
         this.queueEvent({ visitorId, audience: 'agents', event: { type: 'read', visitorId, upto: c.high, by: 'visitor' } });
       }
       if (rest.length) this.unacked.set(visitorId, rest);
@@ -117,24 +119,24 @@ export class Receipts {
     this.queueEvent({ visitorId, audience: 'both', event: { type: 'read', visitorId, upto, by: 'agent' } });
   }
 
-  private queueRows(mids: number[]): void {
+  /** False when the backlog is full and the marks were not queued (the rows stay unread, never wrongly read). */
+  private queueRows(mids: number[]): boolean {
     if (this.queuedRows + mids.length > MAX_QUEUED) {
-      this.deps.log.warn('read marks backlog full; older marks wait for the next receipt', { queued: this.queuedRows });
-      return;
+      this.deps.log.warn('read marks backlog full; these rows are marked after a later receipt', { queued: this.queuedRows });
+      return false;
     }
     const last = this.chunks[this.chunks.length - 1];
     if (last && this.chunks.length === 1) last.push(...mids);
     else this.chunks.push(mids);
     this.queuedRows += mids.length;
     this.request();
+    return true;
   }
 
   private queueEvent(e: NewEvent): void {
-    if (this.events.length >= MAX_QUEUED) return;
-    // One read notice per visitor and side per flush is enough: the latest covers the earlier.
-    const i = this.events.findIndex((q) => q.visitorId === e.visitorId && q.event.type === 'read' && e.event.type === 'read' && q.event.by === e.event.by);
-    if (i >= 0) this.events[i] = e;
-    else this.events.push(e);
+    const key = `${e.event.type === 'read' ? e.event.by : e.event.type}:${e.visitorId}`;
+    if (!this.events.has(key) && this.events.size >= MAX_QUEUED) return;
+    this.events.set(key, e);
     this.request();
   }
 
@@ -144,7 +146,7 @@ export class Receipts {
   }
 
   private get queued(): boolean {
-    return this.chunks.length > 0 || this.sweeps.size > 0 || this.agentReads.size > 0 || this.events.length > 0;
+    return this.chunks.length > 0 || this.sweeps.size > 0 || this.agentReads.size > 0 || this.events.size > 0;
   }
 
   get idle(): boolean {
@@ -195,15 +197,16 @@ export class Receipts {
     }
 
     const events = this.events;
-    this.events = [];
-    if (events.length) {
+    this.events = new Map();
+    if (events.size) {
       try {
-        await store.insertEvents(events);
+        await store.insertEvents([...events.values()]);
         await this.deps.feed.kick();
       } catch (err) {
         failed = true;
-        log.warn('could not write read events; retrying', { code: errorCode(err), events: events.length });
-        this.events.unshift(...events);
+        log.warn('could not write read events; retrying', { code: errorCode(err), events: events.size });
+        // Kept unless a newer notice for the same visitor and side came meanwhile.
+        for (const [key, e] of events) if (!this.events.has(key)) this.events.set(key, e);
       }
     }
     return !failed;
@@ -228,13 +231,15 @@ export class Receipts {
       for (const v of touched) {
         this.queueEvent({ visitorId: v, audience: 'agents', event: { type: 'read', visitorId: v, upto: sweeps.get(v)!.high, by: 'visitor' } });
       }
-      if (mids.length) this.queueRows(mids);
+      if (mids.length && !this.queueRows(mids)) for (const v of touched) this.swept.delete(v);
     }
     if (agentReads.size) {
       const upto = Math.max(...agentReads.values());
       const rows = await store.unreadRows('pos', [...agentReads.keys()], upto);
       const mids = rows.filter((r) => r.mid <= (agentReads.get(r.from) ?? 0) && isTeam(r.to)).map((r) => r.mid);
-      if (mids.length) this.queueRows(mids);
+      if (mids.length && !this.queueRows(mids)) {
+        for (const [v, u] of agentReads) this.agentReads.set(v, Math.max(u, this.agentReads.get(v) ?? 0));
+      }
     }
   }
 
@@ -244,6 +249,6 @@ export class Receipts {
   }
 
   sizes(): { unacked: number; swept: number; queuedRows: number; events: number } {
-    return { unacked: this.unacked.size, swept: this.swept.size, queuedRows: this.queuedRows, events: this.events.length };
+    return { unacked: this.unacked.size, swept: this.swept.size, queuedRows: this.queuedRows, events: this.events.size };
   }
 }
