@@ -223,11 +223,16 @@ export class InboxController {
       },
       onFatal: () => {
         const last = this.feed?.cursor;
-        if (!this.opts.tokens.canRefresh) {
+        const refused = this.opts.tokens.token;
+        void this.opts.tokens.refresh().then((fresh) => {
+          if (fresh && fresh !== refused) return this.startFeed(last);
+          // No new token: the CMS refused it (logged out, capability gone, user
+          // deleted) or is unreachable. Stop rather than retry in a loop; resume()
+          // carries on from here once a token arrives.
+          this.feed?.stop();
+          this.stalledAt = last ?? null;
           this.opts.onUnauthorized?.();
-          return;
-        }
-        void this.opts.tokens.refresh().then(() => this.startFeed(last));
+        });
       },
     };
     const poll = (c: string | undefined, wait: number, signal: AbortSignal) => this.api.poll(c, wait, signal);
@@ -248,6 +253,17 @@ export class InboxController {
             handlers,
           );
     this.feed.start(cursor);
+  }
+
+  /** Where the feed stopped for want of a token (null: from the start); undefined while it runs. */
+  private stalledAt: string | null | undefined;
+
+  /** Restarts a feed that stopped for want of a token, now that there is one. */
+  resume(): void {
+    if (this.stalledAt === undefined) return;
+    const from = this.stalledAt ?? undefined;
+    this.stalledAt = undefined;
+    this.startFeed(from);
   }
 
   /** True once the iframe stream was abandoned for the long poll. */

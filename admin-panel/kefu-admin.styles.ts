@@ -212,6 +212,23 @@ export const adminStyles = css`
     margin: 0;
     font-size: 15px;
   }
+  .identity {
+    display: inline-block;
+    vertical-align: middle;
+    font-size: 11px;
+    font-weight: 600;
+    line-height: 16px;
+    padding: 1px 6px;
+    border-radius: 8px;
+    color: #475569;
+    background: #f1f5f9;
+    border: 1px solid #cbd5e1;
+  }
+  .identity.verified {
+    color: #065f46;
+    background: #ecfdf5;
+    border-color: #6ee7b7;
+  }
   .conv-head .sub {
     font-size: 12.5px;
     color: var(--_muted);

@@ -111,9 +111,18 @@ export class KefuAdmin extends LitElement {
   private async boot(): Promise<void> {
     this.tokens = new TokenSource(this.token, {
       url: this.tokenUrl,
+      // A credential is minted only by a request a link or an image cannot make.
+      method: 'POST',
       // The `nonce` content attribute may be hidden by the browser (CSP nonce hiding); the IDL value survives.
       nonce: this.wpNonce || this.nonce || undefined,
-      onToken: (token) => (this.token = token),
+      onToken: (token) => {
+        this.token = token;
+        // A token again after a refusal (the CMS was briefly unreachable): carry on.
+        if (this.expired) {
+          this.expired = false;
+          this.inbox?.resume();
+        }
+      },
     });
     const inbox = new InboxController({
       base: this.base,
@@ -350,7 +359,7 @@ export class KefuAdmin extends LitElement {
           <button class="link-button back" type="button" @click=${() => this.select(undefined)}>${t.back}</button>
           <span class="dot ${c?.online ? 'on' : ''}"></span>
           <div>
-            <h2>${this.displayName(c, id)}</h2>
+            <h2>${this.displayName(c, id)} ${this.renderIdentity(c)}</h2>
             <div class="sub">${c?.online ? t.visitorOnline : t.visitorOffline}${c?.page ? html` · ${c.page}` : nothing}</div>
           </div>
         </div>
@@ -415,6 +424,14 @@ export class KefuAdmin extends LitElement {
     `;
   }
 
+  /** Whether the site vouched for this visitor: typed names and emails can be anyone's. */
+  private renderIdentity(c: InboxConversation | undefined): TemplateResult {
+    const t = this.t;
+    return c?.verified
+      ? html`<span class="identity verified" data-verified="true" title=${t.verifiedHint}>${t.verified}</span>`
+      : html`<span class="identity" data-verified="false" title=${t.unverifiedHint}>${t.unverified}</span>`;
+  }
+
   private renderDetails(): TemplateResult {
     const t = this.t;
     const inbox = this.inbox!;
@@ -427,10 +444,12 @@ export class KefuAdmin extends LitElement {
       <aside class="details" part="details" aria-label=${t.details}>
         <h3>${t.details}</h3>
         <dl>
-          ${row(t.visitor, id)} ${row(t.name, c?.name)} ${row(t.email, c?.email ? html`<a href=${'mailto:' + c.email}>${c.email}</a>` : null)}
+          ${row(t.visitor, id)} ${row(t.identity, this.renderIdentity(c))}
+          ${row(t.name, c?.name)} ${row(t.email, c?.email ? html`<a href=${'mailto:' + c.email}>${c.email}</a>` : null)}
           ${row(t.page, safeLink(c?.page))} ${row(t.referrer, safeLink(c?.referrer))}
           ${row(t.firstSeen, this.formatTime(c?.firstSeenAt, true))}
           ${row(t.lastSeen, c?.online ? t.visitorOnline : this.formatTime(c?.lastSeenAt, true))}
+          ${c?.consentAt ? row(t.consent, this.formatTime(c.consentAt, true)) : nothing}
         </dl>
       </aside>
     `;

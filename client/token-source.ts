@@ -1,5 +1,5 @@
 export interface TokenSourceOptions {
-  /** GET (or POST, see `method`) answering JSON `{token}` (the WordPress route adds `expiresAt`). */
+  /** Answers JSON `{token}` (the WordPress routes add `expiresAt`) to `method`, GET by default; the console and widget POST. */
   url?: string;
   method?: 'GET' | 'POST';
   /** WordPress REST nonce, sent as X-WP-Nonce. */

@@ -6,6 +6,10 @@ export interface SessionRequest {
   email?: string;
   page?: string;
   referrer?: string;
+  /** An identity token the site signed for its logged-in user. */
+  identity?: string;
+  /** The visitor ticked the site's consent box. */
+  consent?: boolean;
 }
 
 /** The visitor half of PROTOCOL.md ("Visitor API"), one method per route. */

@@ -57,6 +57,13 @@ export interface VisitorProfile {
   referrer: string | null;
   firstSeenAt: string | null;
   lastSeenAt: string | null;
+  /**
+   * True when the site vouched for this visitor with an identity token: name and
+   * email are the CMS user's. False: whatever the visitor typed, unchecked.
+   */
+  verified: boolean;
+  /** When the visitor ticked the site's consent box, if it asks for one. */
+  consentAt: string | null;
 }
 
 /** An entry of `GET /kefu/api/agent/conversations`. */
@@ -119,6 +126,8 @@ export interface SessionAnswer {
   agentsOnline: number;
   name: string | null;
   email: string | null;
+  verified: boolean;
+  consentAt: string | null;
 }
 
 /** One delivery from any transport: what arrived and the cursor covering it. */

@@ -24,6 +24,11 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly tablePrefix: string;
+  /**
+   * The WordPress multisite site (blog id) this process serves: its tables carry
+   * WordPress's per-site prefix, and only tokens with this `site` claim pass.
+   */
+  readonly siteId: number;
   /** Name of the message table (KEFU_MSG_TABLE adopts an existing one). */
   readonly msgTable: string;
   readonly tailIntervalMs: number;
@@ -113,6 +118,14 @@ function developmentSecret(dataDir: string): string {
   return fresh;
 }
 
+/** A setting given both in the environment and as a wp-config.php constant must agree. */
+function agreed(name: string, fromEnv: string | undefined, fromWp: string | undefined): string | undefined {
+  if (fromEnv !== undefined && fromWp !== undefined && fromEnv !== fromWp) {
+    throw new Error(`${name} is "${fromEnv}" in the environment but "${fromWp}" in wp-config.php; the plugin reads wp-config.php, so keep one`);
+  }
+  return fromEnv ?? fromWp;
+}
+
 export async function loadConfig(env: Env = process.env): Promise<Config> {
   const production = env.NODE_ENV === 'production';
   const wp = env.KEFU_WP_CONFIG ? await readWpConfig(env.KEFU_WP_CONFIG) : null;
@@ -141,9 +154,16 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
   }
   if (secret.length < 16) throw new Error('KEFU_SECRET must be at least 16 characters');
 
-  const tablePrefix = env.KEFU_TABLE_PREFIX ?? wp?.tablePrefix ?? '';
-  if (!/^[A-Za-z0-9_]*$/.test(tablePrefix)) throw new Error('KEFU_TABLE_PREFIX may hold only letters, digits and _');
-  const msgTable = env.KEFU_MSG_TABLE || `${tablePrefix}kefu_msg`;
+  // Table names have one source: the plugin reads the same wp-config.php constants,
+  // so an environment variable may repeat a constant but never contradict it.
+  const siteId = int(env, 'KEFU_SITE_ID', 1, 1, 2 ** 31 - 1);
+  const basePrefix = agreed('KEFU_TABLE_PREFIX', env.KEFU_TABLE_PREFIX, wp?.kefuTablePrefix) ?? wp?.tablePrefix ?? '';
+  if (!/^[A-Za-z0-9_]*$/.test(basePrefix)) throw new Error('KEFU_TABLE_PREFIX may hold only letters, digits and _');
+  // WordPress's own rule for a network's sites: the base prefix, then `<blog id>_` past the first.
+  const tablePrefix = siteId > 1 ? `${basePrefix}${siteId}_` : basePrefix;
+  const adopted = agreed('KEFU_MSG_TABLE', env.KEFU_MSG_TABLE || undefined, wp?.kefuMsgTable || undefined);
+  // An adopted seed table belongs to the main site; every other site has its own.
+  const msgTable = adopted && siteId === 1 ? adopted : `${tablePrefix}kefu_msg`;
   if (!/^[A-Za-z0-9_]{1,64}$/.test(msgTable)) throw new Error('KEFU_MSG_TABLE may hold only letters, digits and _');
 
   const allowedOrigins = (env.KEFU_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((o) => {
@@ -164,6 +184,7 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     host: env.KEFU_HOST ?? '127.0.0.1',
     port: int(env, 'KEFU_PORT', 8790, 0, 65535),
     tablePrefix,
+    siteId,
     msgTable,
     tailIntervalMs: int(env, 'KEFU_TAIL_INTERVAL_MS', 250, 10, 60_000),
     production,

@@ -82,6 +82,6 @@ async function printToken(flags: Record<string, string | undefined>): Promise<nu
     console.error('--hours must be more than 0 and at most 12');
     return 2;
   }
-  console.log(await new Tokens(config.secret).agentToken(id, flags.KEFU_NAME ?? id, Math.round(hours * 3600)));
+  console.log(await new Tokens(config.secret, config.siteId).agentToken(id, flags.KEFU_NAME ?? id, Math.round(hours * 3600)));
   return 0;
 }

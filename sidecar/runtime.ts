@@ -70,7 +70,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
 
   return {
     config, log, store, feed, hub, delivery, presence, chat, receipts, activity,
-    tokens: new Tokens(config.secret),
+    tokens: new Tokens(config.secret, config.siteId),
     visitorSendLimiter: new RateLimiter(config.visitorSendBurst, config.visitorSendPerSecond),
     ipSendLimiter: new RateLimiter(Math.max(config.visitorSendBurst, Math.ceil(config.ipSendPerMinute / 4)), config.ipSendPerMinute / 60),
     signalLimiter: new RateLimiter(20, 4),

@@ -10,6 +10,9 @@ export interface WpConfig {
   dbCharset?: string;
   tablePrefix?: string;
   kefuSecret?: string;
+  /** `KEFU_TABLE_PREFIX` and `KEFU_MSG_TABLE` constants: the plugin reads the same ones. */
+  kefuTablePrefix?: string;
+  kefuMsgTable?: string;
 }
 
 export interface MysqlHost {
@@ -75,6 +78,8 @@ export function parseWpConfig(src: string): WpConfig {
     dbCharset: constants.get('DB_CHARSET'),
     tablePrefix: prefix ? unquote(prefix[1]) : undefined,
     kefuSecret: constants.get('KEFU_SECRET'),
+    kefuTablePrefix: constants.get('KEFU_TABLE_PREFIX'),
+    kefuMsgTable: constants.get('KEFU_MSG_TABLE'),
   };
 }
 

@@ -11,7 +11,7 @@ import { sleep } from '../client/sleep.js';
 import { VisitorApi, type SessionRequest } from '../client/visitor-api.js';
 import type { Transport, TransportHandlers } from '../client/transport.js';
 import { TypingSignal } from '../client/typing-signal.js';
-import type { ChatMessage, FeedBatch, FeedStatus } from '../client/types.js';
+import type { ChatMessage, FeedBatch, FeedStatus, SessionAnswer } from '../client/types.js';
 import { VisitorStorage } from './visitor-storage.js';
 
 export type TransportKind = 'long-poll' | 'iframe' | 'poll';
@@ -33,6 +33,11 @@ export interface ChatControllerOptions {
   onChange?: () => void;
   /** Where the stream's hidden iframe goes. */
   streamContainer?: () => Node | null | undefined;
+  /**
+   * The site's statement of who its logged-in user is (`identity` attribute), and
+   * where to get a fresh one when it expired in a page left open (`identity-url`).
+   */
+  identity?: { token?: string; url?: string; nonce?: string };
 }
 
 const PAGE = 30;
@@ -48,6 +53,10 @@ export class ChatController {
   visitorId: string | undefined;
   name: string | null = null;
   email: string | null = null;
+  /** The site vouched for this visitor (see ChatControllerOptions.identity). */
+  verified = false;
+  /** When the visitor gave the site's consent; null until then. */
+  consentAt: string | null = null;
   /** -1 until the server has said. */
   agentsOnline = -1;
   status: FeedStatus = 'connecting';
@@ -133,18 +142,18 @@ export class ChatController {
   private async doStart(profile: SessionRequest): Promise<void> {
     const backoff = new Backoff({ baseMs: 1000 });
     const signal = this.stopped.signal;
+    let identity = this.opts.identity?.token;
+    let renewedIdentity = false;
     while (!signal.aborted) {
       try {
         const session = await this.api.session({
           ...profile,
+          identity,
           page: location.href,
           referrer: document.referrer || undefined,
         });
         this.storage.token = session.token;
-        this.visitorId = session.visitorId;
-        this.name = session.name ?? profile.name ?? null;
-        this.email = session.email ?? profile.email ?? null;
-        this.agentsOnline = session.agentsOnline;
+        this.remember(session, profile);
         if (!this.started) {
           await this.loadLatest();
           this.startFeed(session.cursor);
@@ -154,6 +163,13 @@ export class ChatController {
         return;
       } catch (err) {
         if (signal.aborted) return;
+        if (err instanceof ApiError && err.status === 401 && identity) {
+          // The sidecar checks the identity first: a page left open past the token's
+          // life gets a fresh one; failing that, the chat goes on unverified.
+          identity = renewedIdentity ? undefined : await this.renewIdentity();
+          renewedIdentity = true;
+          continue;
+        }
         if (err instanceof ApiError && err.status === 401 && this.api.token) {
           // A token this server no longer accepts (its secret changed): start afresh.
           this.api.token = undefined;
@@ -167,14 +183,35 @@ export class ChatController {
     }
   }
 
-  /** Updates name and email (the offline and pre-chat forms); the token is resumed. */
-  async updateProfile(profile: SessionRequest): Promise<void> {
-    if (!this.started) return this.start(profile);
-    const session = await this.api.session({ ...profile, page: location.href, referrer: document.referrer || undefined });
-    this.storage.token = session.token;
+  /** A fresh identity token from the site (`identity-url`), or undefined. */
+  private async renewIdentity(): Promise<string | undefined> {
+    const { url, nonce } = this.opts.identity ?? {};
+    if (!url) return undefined;
+    try {
+      const res = await fetch(url, { method: 'POST', headers: nonce ? { 'X-WP-Nonce': nonce } : {}, credentials: 'same-origin', cache: 'no-store' });
+      const body = res.ok ? ((await res.json()) as { token?: unknown }) : {};
+      return typeof body.token === 'string' && body.token ? body.token : undefined;
+    } catch {
+      // Offline or refused: the chat goes on unverified (doStart).
+      return undefined;
+    }
+  }
+
+  private remember(session: SessionAnswer, profile: SessionRequest): void {
+    this.visitorId = session.visitorId;
     this.name = session.name ?? profile.name ?? this.name;
     this.email = session.email ?? profile.email ?? this.email;
+    this.verified = session.verified;
+    this.consentAt = session.consentAt;
     this.agentsOnline = session.agentsOnline;
+  }
+
+  /** Updates name and email (the offline and pre-chat forms) or records consent; the token is resumed. */
+  async updateProfile(profile: SessionRequest): Promise<void> {
+    if (!this.started) return this.start(profile);
+    const session = await this.api.session({ ...profile, identity: this.verified ? this.opts.identity?.token : undefined, page: location.href, referrer: document.referrer || undefined });
+    this.storage.token = session.token;
+    this.remember(session, profile);
     this.changed();
   }
 

@@ -194,6 +194,7 @@ export const panelStyles = css`
   }
   form.composer {
     display: flex;
+    flex-wrap: wrap;
     align-items: flex-end;
     gap: 8px;
     padding: 10px 10px 10px 14px;
@@ -217,6 +218,25 @@ export const panelStyles = css`
   }
   .composer textarea:focus-visible {
     outline: none;
+  }
+  .consent {
+    flex-basis: 100%;
+    display: flex;
+    flex-direction: row;
+    gap: 8px;
+    align-items: flex-start;
+    font-size: 13px;
+    line-height: 18px;
+    color: var(--_text);
+  }
+  .consent input[type='checkbox'] {
+    flex: none;
+    padding: 0;
+    margin: 2px 0 0;
+    accent-color: var(--_accent);
+  }
+  .consent a {
+    color: inherit;
   }
   .send {
     display: grid;

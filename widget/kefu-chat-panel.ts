@@ -24,6 +24,7 @@ const SEND_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 1
  * @csspart messages - the scrolling conversation
  * @csspart message, bubble, meta - one message, its text and its time/state line
  * @csspart composer, input, send - the message box
+ * @csspart consent - the consent checkbox and its text, when the site asks for consent
  * @csspart form - the pre-chat and leave-a-message forms
  *
  * @cssproperty --kefu-accent, --kefu-on-accent, --kefu-background, --kefu-text, --kefu-muted, --kefu-surface, --kefu-radius, --kefu-panel-width, --kefu-panel-height
@@ -41,6 +42,13 @@ export class KefuChatPanel extends LitElement {
   @property({ type: Boolean }) prechat = false;
   @property() name?: string;
   @property() email?: string;
+  /** An identity token the site signed (see ChatControllerOptions.identity). */
+  @property() identity?: string;
+  @property() identityUrl?: string;
+  @property() identityNonce?: string;
+  /** Consent text; when set, the visitor ticks it before the first message. */
+  @property() consent?: string;
+  @property() privacyUrl?: string;
   @property({ type: Boolean, reflect: true }) open = false;
 
   @state() private offlineSent = false;
@@ -76,6 +84,7 @@ export class KefuChatPanel extends LitElement {
     this.controller ??= new ChatController({
       base: this.server,
       transport: this.transport,
+      identity: this.identity ? { token: this.identity, url: this.identityUrl, nonce: this.identityNonce } : undefined,
       onChange: () => this.revision++,
       onIncoming: (messages) => this.handleIncoming(messages),
       streamContainer: () => this.renderRoot,
@@ -85,7 +94,25 @@ export class KefuChatPanel extends LitElement {
 
   private get needsPrechat(): boolean {
     const c = this.controller;
-    return this.prechat && !this.name && !!c && !c.hasToken && !c.started;
+    return this.prechat && !this.name && !this.identity && !!c && !c.hasToken && !c.started;
+  }
+
+  /** The site asks for consent and this visitor has not given it yet. */
+  private get needsConsent(): boolean {
+    return !!this.consent && !this.controller?.consentAt;
+  }
+
+  /** Records consent when the form's box is ticked; false (and a notice) when it is not. */
+  private async takeConsent(form: HTMLFormElement | null): Promise<boolean> {
+    if (!this.needsConsent) return true;
+    const box = form?.querySelector<HTMLInputElement>('input[name=consent]');
+    if (!box?.checked) {
+      this.notice = this.t.consentNeeded;
+      box?.focus();
+      return false;
+    }
+    await this.controller!.updateProfile({ consent: true });
+    return true;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -182,16 +209,18 @@ export class KefuChatPanel extends LitElement {
 
   private handleComposerSubmit(e: Event): void {
     e.preventDefault();
-    this.submitComposer();
+    void this.submitComposer();
   }
 
-  private submitComposer(): void {
+  private async submitComposer(): Promise<void> {
     const ta = this.renderRoot.querySelector<HTMLTextAreaElement>('.composer textarea');
     if (!ta || !this.controller) return;
     if (ta.value.trim().length > MAX_LENGTH) {
       this.notice = this.t.tooLong;
       return;
     }
+    if (ta.value.trim() && !(await this.takeConsent(ta.form))) return;
+    this.notice = '';
     if (this.controller.send(ta.value)) {
       ta.value = '';
       ta.style.height = 'auto';
@@ -223,6 +252,7 @@ export class KefuChatPanel extends LitElement {
     }
     const name = String(data.get('name') ?? '').trim() || undefined;
     const email = String(data.get('email') ?? '').trim() || undefined;
+    if (!(await this.takeConsent(e.target as HTMLFormElement))) return;
     this.offlineSent = true;
     try {
       if (name || email) await c.updateProfile({ name, email });
@@ -291,6 +321,7 @@ export class KefuChatPanel extends LitElement {
         <label>${t.messageLabel}<textarea name="message" required maxlength=${MAX_LENGTH}></textarea></label>
         <label>${t.nameLabel}<input name="name" autocomplete="name" maxlength="100" .value=${this.name || c?.name || ''} /></label>
         <label>${t.emailLabel}<input name="email" type="email" autocomplete="email" maxlength="200" .value=${this.email || c?.email || ''} /></label>
+        ${this.renderConsent()}
         ${this.notice ? html`<p role="alert">${this.notice}</p>` : nothing}
         <button class="primary" type="submit">${t.offlineSubmit}</button>
       </form>
@@ -322,6 +353,7 @@ export class KefuChatPanel extends LitElement {
       ${c.typing ? html`<div class="typing" part="typing">${t.typing(c.typing.name || t.anAgent)}</div>` : nothing}
       ${this.notice ? html`<p class="note" role="alert">${this.notice}</p>` : nothing}
       <form class="composer" part="composer" @submit=${this.handleComposerSubmit}>
+        ${this.renderConsent()}
         <textarea
           part="input"
           rows="1"
@@ -335,6 +367,16 @@ export class KefuChatPanel extends LitElement {
         <button class="send" part="send" type="submit" aria-label=${t.send}>${SEND_ICON}</button>
       </form>
     `;
+  }
+
+  private renderConsent(): TemplateResult | typeof nothing {
+    if (!this.needsConsent) return nothing;
+    // Only a web address becomes a link: the attribute is the site's, but never a script URL.
+    const policy = /^https?:\/\//i.test(this.privacyUrl ?? '')
+      ? html` <a href=${this.privacyUrl!} target="_blank" rel="noopener">${this.t.privacyPolicy}</a>`
+      : nothing;
+    return html`<label class="consent" part="consent"><input type="checkbox" name="consent" />
+      <span>${this.consent}${policy}</span></label>`;
   }
 
   private renderMessage(m: ChatMessage, showName: boolean): TemplateResult {

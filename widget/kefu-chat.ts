@@ -4,7 +4,7 @@ import { VisitorStorage } from './visitor-storage.js';
 import type { KefuChatPanel } from './kefu-chat-panel.js';
 
 /** The attributes the panel mirrors as properties. */
-const PANEL_ATTRIBUTES = ['server', 'accent', 'position', 'heading', 'title', 'greeting', 'lang', 'transport', 'prechat', 'name', 'email'] as const;
+const PANEL_ATTRIBUTES = ['server', 'accent', 'position', 'heading', 'title', 'greeting', 'lang', 'transport', 'prechat', 'name', 'email', 'identity', 'identity-url', 'identity-nonce', 'consent', 'privacy-url'] as const;
 
 const CHAT_ICON = '<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.4A8 8 0 1 1 21 12z"/>';
 const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
@@ -24,7 +24,11 @@ const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
  * @attr lang - 'en' or 'zh-CN'; defaults to the browser's language
  * @attr transport - 'long-poll' (default), 'iframe' or 'poll'
  * @attr prechat - ask for name and email before the first message
- * @attr name, email - the visitor's identity when the site knows it
+ * @attr name, email - what the visitor told the site; shown to agents as unverified
+ * @attr identity - an identity token the site signed for its logged-in user (verified name and email)
+ * @attr identity-url, identity-nonce - where a fresh identity token is minted (POST, the nonce sent as X-WP-Nonce) when the one in the page expired
+ * @attr consent - text of a consent checkbox the visitor must tick before the first message
+ * @attr privacy-url - the privacy policy, linked beside the consent text
  * @attr open - reflects whether the panel is open
  *
  * @event kefu-open - the panel opened
@@ -33,7 +37,7 @@ const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
  *
  * @csspart launcher - the round button
  * @csspart badge - the unread count on the launcher
- * @csspart panel, header, messages, message, bubble, composer, input, send - inside the panel
+ * @csspart panel, header, messages, message, bubble, composer, input, send, form, consent - inside the panel
  *
  * @cssproperty --kefu-accent - accent colour (overrides the attribute)
  * @cssproperty --kefu-on-accent - text on the accent colour
@@ -141,7 +145,8 @@ export class KefuChat extends HTMLElement {
     for (const name of PANEL_ATTRIBUTES) {
       if (name === 'title' || name === 'heading') continue;
       const value = this.getAttribute(name);
-      (panel as unknown as Record<string, unknown>)[name] = name === 'prechat' ? value !== null : (value ?? undefined);
+      const prop = name.replace(/-(\w)/g, (_, ch: string) => ch.toUpperCase());
+      (panel as unknown as Record<string, unknown>)[prop] = name === 'prechat' ? value !== null : (value ?? undefined);
     }
     panel.heading = this.getAttribute('heading') ?? this.getAttribute('title') ?? undefined;
     panel.server = this.server;
@@ -167,7 +172,7 @@ export class KefuChat extends HTMLElement {
       const panel = document.createElement('kefu-chat-panel') as KefuChatPanel;
       panel.setAttribute(
         'exportparts',
-        'panel,header,heading,status,close,messages,message,bubble,meta,composer,input,send,form',
+        'panel,header,heading,status,close,messages,message,bubble,meta,composer,input,send,form,consent',
       );
       this.panel = panel;
       this.syncPanel();

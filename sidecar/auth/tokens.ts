@@ -1,5 +1,7 @@
 // HS256 JWTs (RFC 7519) with the shared secret: visitor tokens (issued here),
-// agent tokens (issued by the CMS) and stream tickets (issued here, 60 s, single use).
+// agent and identity tokens (issued by the CMS) and stream tickets (issued here,
+// 60 s, single use). Every kind carries the `site` it belongs to (absent: 1), so
+// that on a WordPress network one site's tokens open nothing on another's sidecar.
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { KefuError } from '../core/kefu-error.js';
@@ -8,10 +10,22 @@ import type { Agent } from '../core/chat.js';
 
 export const AGENT_TOKEN_MAX_LIFE_S = 12 * 3600;
 export const TICKET_LIFE_S = 60;
+/** Identity tokens prove a logged-in user at the moment a session starts: short-lived by design. */
+export const IDENTITY_MAX_LIFE_S = 3600;
+export const USER_REF = /^user:[A-Za-z0-9_.@-]{1,59}$/;
 const CACHE_TTL_MS = 10 * 60_000;
 const CACHE_MAX = 50_000;
 
-export type Identity = { kind: 'visitor'; visitorId: string } | { kind: 'agent'; agent: Agent };
+/** An agent's identity ends with its token (`until`, ms): a stream opened with it ends there too. */
+export type Identity = { kind: 'visitor'; visitorId: string } | { kind: 'agent'; agent: Agent; until?: number };
+
+/** A CMS user the site vouches for: what a valid identity token says. */
+export interface VerifiedUser {
+  /** `user:<CMS user id>`. */
+  ref: string;
+  name: string;
+  email: string;
+}
 
 export interface Ticket {
   jti: string;
@@ -20,6 +34,7 @@ export interface Ticket {
 }
 
 const unauthorized = (message = 'missing or invalid token') => new KefuError('unauthorized', message);
+const text = (v: unknown, max: number) => (typeof v === 'string' ? v.trim().slice(0, max) : '');
 
 export class Tokens {
   // A KeyObject, not the raw bytes: given bytes, jose imports a WebCrypto key on
@@ -27,29 +42,68 @@ export class Tokens {
   // (docs/benchmarks.md: every poll and send verifies a token).
   private readonly key: KeyObject;
 
-  constructor(secret: string) {
+  /** Claims this process adds to what it signs: the site, past the first (older tokens stay valid). */
+  private readonly siteClaim: { site?: number };
+
+  constructor(secret: string, private readonly siteId = 1) {
     this.key = createSecretKey(new TextEncoder().encode(secret));
+    this.siteClaim = siteId === 1 ? {} : { site: siteId };
   }
 
   private async verify(token: string, clockTolerance = 5) {
+    let payload;
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], clockTolerance });
-      return payload;
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], clockTolerance }));
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw unauthorized('token expired');
       throw unauthorized();
     }
+    // Signed with the network's one secret, but for another site's sidecar: good, and not here.
+    const site = payload.site ?? 1;
+    if (site !== this.siteId) throw new KefuError('forbidden', 'this token belongs to another site');
+    return payload;
   }
 
   visitorToken(visitorId: string): Promise<string> {
-    return new SignJWT({ typ: 'visitor' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(visitorId).setIssuedAt().sign(this.key);
+    return new SignJWT({ typ: 'visitor', ...this.siteClaim }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(visitorId).setIssuedAt().sign(this.key);
+  }
+
+  /** What a CMS signs for a logged-in user (for tests; the plugin and PHP hosts sign their own). */
+  identityToken(user: VerifiedUser, lifeSeconds = 600): Promise<string> {
+    if (!USER_REF.test(user.ref)) throw new Error('user must look like user:<id>');
+    return new SignJWT({ typ: 'identity', name: user.name, email: user.email, ...this.siteClaim })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.ref)
+      .setIssuedAt()
+      .setExpirationTime(`${Math.min(lifeSeconds, IDENTITY_MAX_LIFE_S)}s`)
+      .sign(this.key);
+  }
+
+  /**
+   * Checks an identity token (PROTOCOL: visitor session, `identity`). Only this
+   * kind passes: an agent or visitor token is not a statement about a user.
+   */
+  async readIdentity(token: unknown): Promise<VerifiedUser> {
+    if (typeof token !== 'string' || token.length > 4096 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) {
+      throw new KefuError('bad_request', 'identity must be a token signed by the site');
+    }
+    const p = await this.verify(token).catch((err: unknown) => {
+      if (err instanceof KefuError && err.code === 'unauthorized') {
+        throw unauthorized(err.message === 'token expired' ? 'identity token expired' : 'invalid identity token');
+      }
+      throw err;
+    });
+    if (p.typ !== 'identity' || typeof p.sub !== 'string' || !USER_REF.test(p.sub)) throw unauthorized('invalid identity token');
+    if (typeof p.iat !== 'number' || typeof p.exp !== 'number') throw unauthorized('identity token needs iat and exp');
+    if (p.exp - p.iat > IDENTITY_MAX_LIFE_S) throw unauthorized('identity token lives longer than an hour');
+    return { ref: p.sub, name: text(p.name, 191), email: text(p.email, 191) };
   }
 
   /** For hosts without the CMS plugin (`kefu token`) and for tests. */
   agentToken(id: string, name: string, lifeSeconds = 8 * 3600): Promise<string> {
     if (!AGENT_ID.test(id)) throw new Error('agent id must look like agent:<id>');
     const life = Math.min(lifeSeconds, AGENT_TOKEN_MAX_LIFE_S);
-    return new SignJWT({ typ: 'agent', name })
+    return new SignJWT({ typ: 'agent', name, ...this.siteClaim })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(id)
       .setIssuedAt()
@@ -88,7 +142,7 @@ export class Tokens {
       if (typeof p.iat !== 'number' || typeof p.exp !== 'number') throw unauthorized('agent token needs iat and exp');
       if (p.exp - p.iat > AGENT_TOKEN_MAX_LIFE_S) throw unauthorized('agent token lives longer than 12 hours');
       const name = typeof p.name === 'string' ? p.name.slice(0, 191) : '';
-      return { who: { kind: 'agent', agent: { id: p.sub, name } }, exp: p.exp };
+      return { who: { kind: 'agent', agent: { id: p.sub, name }, until: p.exp * 1000 }, exp: p.exp };
     }
     throw unauthorized();
   }
@@ -96,7 +150,10 @@ export class Tokens {
   /** A stream ticket for an iframe, which cannot send headers. */
   ticket(who: Identity): Promise<string> {
     const sub = who.kind === 'agent' ? who.agent.id : who.visitorId;
-    const claims = who.kind === 'agent' ? { typ: 'ticket', name: who.agent.name } : { typ: 'ticket' };
+    // An agent's ticket remembers when the token behind it ends, so its stream ends there too.
+    const claims = who.kind === 'agent'
+      ? { typ: 'ticket', name: who.agent.name, ...(who.until ? { until: Math.floor(who.until / 1000) } : {}), ...this.siteClaim }
+      : { typ: 'ticket', ...this.siteClaim };
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(sub)
@@ -113,7 +170,9 @@ export class Tokens {
     if (p.typ !== 'ticket' || typeof p.jti !== 'string' || typeof p.sub !== 'string' || typeof p.exp !== 'number') throw unauthorized('invalid ticket');
     let who: Identity;
     if (VISITOR_ID.test(p.sub)) who = { kind: 'visitor', visitorId: p.sub };
-    else if (AGENT_ID.test(p.sub)) who = { kind: 'agent', agent: { id: p.sub, name: typeof p.name === 'string' ? p.name : '' } };
+    else if (AGENT_ID.test(p.sub)) {
+      who = { kind: 'agent', agent: { id: p.sub, name: typeof p.name === 'string' ? p.name : '' }, ...(typeof p.until === 'number' ? { until: p.until * 1000 } : {}) };
+    }
     else throw unauthorized('invalid ticket');
     return { jti: p.jti, who, expiresAt: new Date(p.exp * 1000) };
   }

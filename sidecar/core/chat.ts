@@ -10,6 +10,7 @@ import type { Presence } from './presence.js';
 import type { Receipts } from './receipts.js';
 import type { Activity } from './activity.js';
 import type { Store, VisitorUpdate } from '../store/store.js';
+import type { VerifiedUser } from '../auth/tokens.js';
 
 export const MAX_CONTENT = 4000;
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -53,14 +54,35 @@ export function cleanClientId(value: unknown): string | null {
 export class Chat {
   constructor(private readonly deps: ChatDeps) {}
 
-  async startSession(visitorId: string | null, profile: Omit<VisitorUpdate, 'visitorId'>): Promise<{ visitor: VisitorProfile; created: boolean }> {
-    const id = visitorId ?? newVisitorId();
+  /**
+   * Opens or resumes a visitor's session. With a `user` the site vouched for,
+   * the session is that user's one conversation, on every browser and device;
+   * the name and email are the user's, whatever the body says. Without one, a
+   * verified conversation is never resumed (the browser's user logged out, or
+   * someone else sits there): that visitor gets a new, unverified conversation,
+   * and what an unverified visitor typed is never merged into a user's history.
+   */
+  async startSession(
+    visitorId: string | null,
+    profile: Omit<VisitorUpdate, 'visitorId'>,
+    user: VerifiedUser | null = null,
+  ): Promise<{ visitor: VisitorProfile; created: boolean }> {
+    let id: string;
+    let created: boolean;
+    if (user) {
+      ({ visitorId: id, created } = await this.deps.store.visitorOfUser(user.ref, newVisitorId(), new Date()));
+      profile = { ...profile, name: user.name, email: user.email };
+    } else {
+      const resumable = visitorId !== null && !(await this.deps.store.getVisitor(visitorId))?.verified;
+      id = resumable ? visitorId : newVisitorId();
+      created = !resumable;
+    }
     const visitor = await this.deps.store.upsertVisitor({ ...profile, visitorId: id }, new Date());
     this.rememberVisitor(id);
-    if (visitorId === null) this.deps.receipts.knownFresh(id);
+    if (created) this.deps.receipts.knownFresh(id);
     this.deps.presence.visitorSeen(id);
     await this.emit(id, 'agents', { type: 'visitor', visitor: { ...visitor, online: true } });
-    return { visitor, created: visitorId === null };
+    return { visitor, created };
   }
 
   async sendFromVisitor(visitorId: string, content: unknown, clientId: unknown): Promise<{ message: Message; created: boolean }> {

@@ -6,7 +6,8 @@ import type { Agent } from '../core/chat.js';
 import type { Tokens } from '../auth/tokens.js';
 
 export interface VisitorState { visitorId: string }
-export interface AgentState { agent: Agent }
+/** `until`: when the agent's token expires (ms), for what outlives the request (stream tickets). */
+export interface AgentState { agent: Agent; until?: number }
 
 export function requireVisitor(tokens: Tokens) {
   return async (ctx: Context, next: Next) => {
@@ -22,6 +23,7 @@ export function requireAgent(tokens: Tokens) {
     const who = await tokens.identify(ctx.get('Authorization'));
     if (who.kind !== 'agent') throw new KefuError('forbidden', 'this route is for agents');
     (ctx.state as AgentState).agent = who.agent;
+    (ctx.state as AgentState).until = who.until;
     await next();
   };
 }

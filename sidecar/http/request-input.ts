@@ -21,6 +21,13 @@ export function optionalString(body: Record<string, unknown>, key: string, max: 
   return s;
 }
 
+export function optionalBoolean(body: Record<string, unknown>, key: string): boolean | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw badRequest(`${key} must be true or false`);
+  return v;
+}
+
 export function requiredBoolean(body: Record<string, unknown>, key: string): boolean {
   const v = body[key];
   if (typeof v !== 'boolean') throw badRequest(`${key} must be true or false`);

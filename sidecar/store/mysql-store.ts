@@ -152,8 +152,13 @@ export class MysqlStore extends SqlStore implements Store {
       page VARCHAR(2048) NULL, referrer VARCHAR(2048) NULL,
       first_seen_at DATETIME(3) NOT NULL, last_seen_at DATETIME(3) NOT NULL,
       last_mid BIGINT UNSIGNED NOT NULL DEFAULT 0,
+      user_ref ${ASCII_ID} NULL,
+      consent_at DATETIME(3) NULL,
       KEY kefu_activity (last_mid)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    // Tables made by 0.1 lack the identity and consent columns.
+    await this.addColumns(visitor, [['user_ref', `${ASCII_ID} NULL`], ['consent_at', 'DATETIME(3) NULL']]);
+    await this.ensureIndexes(visitor, { kefu_user: 'UNIQUE (user_ref)' });
     await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${agent}\` (
       id ${ASCII_ID} NOT NULL PRIMARY KEY,
       name VARCHAR(191) NULL,
@@ -201,6 +206,22 @@ export class MysqlStore extends SqlStore implements Store {
       }
       if (name === 'created_at') {
         await this.driver.run(`ALTER TABLE \`${this.t.msg}\` ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP(3)`);
+      }
+    }
+  }
+
+  private async addColumns(table: string, wanted: ReadonlyArray<[string, string]>): Promise<void> {
+    const cols = await this.driver.all<{ name: string }>(
+      'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
+    const have = new Set(cols.map((c) => c.name.toLowerCase()));
+    for (const [name, type] of wanted) {
+      if (have.has(name)) continue;
+      this.log.info('adding column', { table, column: name });
+      try {
+        await this.driver.run(`ALTER TABLE \`${table}\` ADD COLUMN \`${name}\` ${type}`);
+      } catch (err) {
+        // Added by another process migrating at the same moment.
+        if ((err as { code?: string }).code !== 'ER_DUP_FIELDNAME') throw err;
       }
     }
   }

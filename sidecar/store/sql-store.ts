@@ -47,6 +47,8 @@ interface VisitorRow {
   first_seen_at: string | Date | null;
   last_seen_at: string | Date | null;
   last_mid: number | string;
+  user_ref: string | null;
+  consent_at: string | Date | null;
 }
 
 const MSG_COLS = 'mid, pos, rec, isread, content, created_at, client_id, from_name';
@@ -93,6 +95,8 @@ function toProfile(r: VisitorRow): VisitorProfile {
     referrer: r.referrer,
     firstSeenAt: isoTime(r.first_seen_at),
     lastSeenAt: isoTime(r.last_seen_at),
+    verified: !!r.user_ref,
+    consentAt: isoTime(r.consent_at ?? null),
   };
 }
 
@@ -304,8 +308,28 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
         params.push(v[key] === '' ? null : v[key]);
       }
     }
+    if (v.consent) {
+      sets.push('consent_at = COALESCE(consent_at, ?)');
+      params.push(t);
+    }
     await this.db.run(`UPDATE \`${this.t.visitor}\` SET ${sets.join(', ')} WHERE id = ?`, [...params, v.visitorId]);
     return (await this.getVisitor(v.visitorId))!;
+  }
+
+  async visitorOfUser(userRef: string, candidateId: string, now: Date): Promise<{ visitorId: string; created: boolean }> {
+    const find = async () => (await this.db.all<{ id: string }>(`SELECT id FROM \`${this.t.visitor}\` WHERE user_ref = ?`, [userRef]))[0];
+    const found = await find();
+    if (found) return { visitorId: String(found.id), created: false };
+    // The unique user_ref makes a second record for the same user (two first
+    // sessions at once, on any process) a no-op; both then read the one that won.
+    const t = sqlTime(now);
+    const { affectedRows } = await this.db.run(
+      `${this.db.insertIgnore} INTO \`${this.t.visitor}\` (id, first_seen_at, last_seen_at, last_mid, user_ref) VALUES (?, ?, ?, 0, ?)`,
+      [candidateId, t, t, userRef],
+    );
+    const won = await find();
+    if (!won) throw new Error('visitor record for a verified user vanished while being created');
+    return { visitorId: String(won.id), created: affectedRows > 0 && won.id === candidateId };
   }
 
   async getVisitor(visitorId: string): Promise<VisitorProfile | null> {

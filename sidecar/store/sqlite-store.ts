@@ -69,7 +69,8 @@ export class SqliteStore extends SqlStore implements Store {
       CREATE UNIQUE INDEX IF NOT EXISTS "${msg}_client" ON "${msg}" (pos, client_id);
       CREATE TABLE IF NOT EXISTS "${visitor}" (
         id TEXT NOT NULL PRIMARY KEY, name TEXT, email TEXT, page TEXT, referrer TEXT,
-        first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, last_mid INTEGER NOT NULL DEFAULT 0
+        first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, last_mid INTEGER NOT NULL DEFAULT 0,
+        user_ref TEXT NULL, consent_at TEXT NULL
       );
       CREATE INDEX IF NOT EXISTS "${visitor}_activity" ON "${visitor}" (last_mid);
       CREATE TABLE IF NOT EXISTS "${agent}" (
@@ -82,5 +83,11 @@ export class SqliteStore extends SqlStore implements Store {
       CREATE INDEX IF NOT EXISTS "${event}_age" ON "${event}" (created_at);
       CREATE TABLE IF NOT EXISTS "${ticket}" (jti TEXT NOT NULL PRIMARY KEY, expires_at TEXT NOT NULL);
     `);
+    // Databases made by 0.1 lack the identity and consent columns.
+    const have = new Set((this.driver.db.prepare(`PRAGMA table_info("${visitor}")`).all() as Array<{ name: string }>).map((c) => c.name));
+    for (const col of ['user_ref', 'consent_at']) {
+      if (!have.has(col)) this.driver.db.exec(`ALTER TABLE "${visitor}" ADD COLUMN ${col} TEXT NULL`);
+    }
+    this.driver.db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS "${visitor}_user" ON "${visitor}" (user_ref)`);
   }
 }

@@ -37,6 +37,8 @@ export interface VisitorUpdate {
   email?: string | null;
   page?: string | null;
   referrer?: string | null;
+  /** Records the time of consent, once (a later session does not move it). */
+  consent?: boolean;
 }
 
 export interface Store {
@@ -73,6 +75,11 @@ export interface Store {
 
   upsertVisitor(v: VisitorUpdate, now: Date): Promise<VisitorProfile>;
   getVisitor(visitorId: string): Promise<VisitorProfile | null>;
+  /**
+   * The visitor record of a verified CMS user (`user:<id>`): the existing one,
+   * else a new one with `candidateId`. Two first sessions at once agree on one.
+   */
+  visitorOfUser(userRef: string, candidateId: string, now: Date): Promise<{ visitorId: string; created: boolean }>;
   touchVisitors(visitorIds: readonly string[], now: Date): Promise<void>;
   /**
    * Records each conversation's latest message (orders the agents' list), in

@@ -69,8 +69,8 @@ export function agentApiRoutes(router: Router, rt: Runtime): void {
   });
 
   router.post('/api/agent/stream-ticket', auth, async (ctx) => {
-    const { agent } = ctx.state as AgentState;
+    const { agent, until } = ctx.state as AgentState;
     seen(agent);
-    ctx.body = { ticket: await rt.tokens.ticket({ kind: 'agent', agent }), expiresIn: TICKET_LIFE_S };
+    ctx.body = { ticket: await rt.tokens.ticket({ kind: 'agent', agent, until }), expiresIn: TICKET_LIFE_S };
   });
 }

@@ -87,14 +87,17 @@ export function iframeStreamRoutes(router: Router, rt: Runtime, held: HeldConnec
     const scope: Scope = who.kind === 'agent' ? { kind: 'agents' } : { kind: 'visitor', visitorId: who.visitorId };
     const markSeen = () => (who.kind === 'agent' ? rt.presence.agentSeen(who.agent.id, who.agent.name) : rt.presence.visitorSeen(who.visitorId));
     markSeen();
-    await runStream(ctx, rt, scope, cursor, origin, markSeen).finally(release);
+    // An agent's stream ends with the token it was opened with: to go on, the console
+    // needs a fresh token, which the CMS refuses to a user who lost the right to it.
+    const maxMs = who.kind === 'agent' && who.until ? Math.min(rt.config.streamMaxMs, who.until - Date.now()) : rt.config.streamMaxMs;
+    await runStream(ctx, rt, scope, cursor, origin, markSeen, maxMs).finally(release);
   }
 
   router.get('/agent/stream', (ctx) => stream(ctx, 'agent'));
   router.get('/visitor/stream', (ctx) => stream(ctx, 'visitor'));
 }
 
-async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor, origin: string, markSeen: () => void): Promise<void> {
+async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor, origin: string, markSeen: () => void, maxMs: number): Promise<void> {
   const { config, delivery } = rt;
   const nonce = randomBytes(16).toString('base64');
   const res = ctx.res;
@@ -162,7 +165,7 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
       sub.gaps = cursor.gaps;
       sub.event = cursor.event;
       sub.eventGaps = cursor.eventGaps ?? [];
-      const left = config.streamMaxMs - (performance.now() - startedAt);
+      const left = maxMs - (performance.now() - startedAt);
       if (left <= 0 || bytes >= config.streamMaxBytes || rt.shutdown.aborted) break;
       if (batch.messages.length >= 100) continue;
       const woken = await new Promise<boolean>((resolve) => {

@@ -38,7 +38,8 @@ export function longPollHandler(rt: Runtime, held: HeldConnections): (req: Incom
     const q = { query: parseQuery(search) };
     let given = true;
     const cursor = queryCursor(q, () => { given = false; return rt.delivery.currentCursor(); });
-    const waitMs = queryWaitMs(q);
+    // An agent's poll waits no longer than its token lives (see iframe-stream.ts).
+    const waitMs = who.kind === 'agent' && who.until ? Math.max(0, Math.min(queryWaitMs(q), who.until - Date.now())) : queryWaitMs(q);
     let scope: Scope;
     if (who.kind === 'visitor') {
       scope = { kind: 'visitor', visitorId: who.visitorId };

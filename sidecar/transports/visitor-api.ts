@@ -2,7 +2,7 @@
 import type { Router } from '@koa/router';
 import { KefuError } from '../core/kefu-error.js';
 import { requireVisitor, type VisitorState } from '../http/authenticate.js';
-import { jsonBody, optionalString, queryInt, requiredBoolean } from '../http/request-input.js';
+import { jsonBody, optionalBoolean, optionalString, queryInt, requiredBoolean } from '../http/request-input.js';
 import type { Runtime } from '../runtime.js';
 import { limitSending, limitSignals } from '../http/limits.js';
 import { TICKET_LIFE_S } from '../auth/tokens.js';
@@ -18,7 +18,10 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       email: optionalString(body, 'email', 191),
       page: optionalString(body, 'page', 2048),
       referrer: optionalString(body, 'referrer', 2048),
+      consent: optionalBoolean(body, 'consent'),
     };
+    // Checked before anything is written: a forged or expired identity changes nothing.
+    const user = body.identity === undefined || body.identity === null ? null : await rt.tokens.readIdentity(body.identity);
     let visitorId: string | null = null;
     if (ctx.get('Authorization')) {
       const who = await rt.tokens.identify(ctx.get('Authorization'));
@@ -31,7 +34,7 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       const wait = rt.ipSendLimiter.take(`session:${ctx.ip}`);
       if (wait > 0) throw new KefuError('rate_limited', 'too many new conversations from this address; wait a moment', wait);
     }
-    const { visitor } = await rt.chat.startSession(visitorId, profile);
+    const { visitor } = await rt.chat.startSession(visitorId, profile, user);
     const answer: SessionAnswer = {
       visitorId: visitor.visitorId,
       token: await rt.tokens.visitorToken(visitor.visitorId),
@@ -39,6 +42,8 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       agentsOnline: rt.presence.agentsOnline,
       name: visitor.name,
       email: visitor.email,
+      verified: visitor.verified,
+      consentAt: visitor.consentAt,
     };
     ctx.body = answer;
   });

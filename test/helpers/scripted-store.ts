@@ -141,6 +141,7 @@ export class ScriptedStore implements Store {
   pruneEvents = notUsed;
   upsertVisitor = notUsed;
   getVisitor = notUsed;
+  visitorOfUser = notUsed;
   touchVisitors = notUsed;
   noteActivity = notUsed;
   conversations = notUsed;

@@ -37,7 +37,9 @@ describe('the kefu command', () => {
   it('prints an agent token the sidecar accepts', async () => {
     const { stdout } = await run(process.execPath, [BIN, 'token', '--agent', '7', '--name', 'Mei'], { env: { ...process.env, KEFU_SECRET: TEST_SECRET } });
     const who = await new Tokens(TEST_SECRET).identify(`Bearer ${stdout.trim()}`);
-    expect(who).toEqual({ kind: 'agent', agent: { id: 'agent:7', name: 'Mei' } });
+    expect(who).toMatchObject({ kind: 'agent', agent: { id: 'agent:7', name: 'Mei' } });
+    // 8 hours by default from the command line; the identity ends with the token.
+    expect((who as { until: number }).until).toBeGreaterThan(Date.now() + 7.9 * 3600_000);
   });
 
   it('refuses to print a token without the shared secret in production', async () => {

@@ -33,6 +33,8 @@ export const en = {
   emailLabel: 'Email (optional)',
   newMessage: 'New message',
   tooLong: 'Messages are limited to 4,000 characters.',
+  consentNeeded: 'Please tick the box above before you send a message.',
+  privacyPolicy: 'Privacy policy',
   says: (name: string, text: string) => `${name}: ${text}`,
 };
 

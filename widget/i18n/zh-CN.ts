@@ -35,5 +35,7 @@ export const zhCN: Strings = {
   emailLabel: '邮箱（可选）',
   newMessage: '新消息',
   tooLong: '每条消息最多 4000 个字符。',
+  consentNeeded: '发送消息前，请先勾选上方的同意框。',
+  privacyPolicy: '隐私政策',
   says: (name: string, text: string) => `${name}：${text}`,
 };
