@@ -7,9 +7,10 @@ import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { jwtVerify } from 'jose';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSite, CHROMIUM, ensureBuilt, missingPrerequisites, startSidecar, ZIP_PATH, type Sidecar, type Site } from './rig.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { html, launchChromium, login, restNonce, seeAttr, seeClass, seeCount, seeExactText, seeText } from './browser.js';
+import { createSite, ensureBuilt, missingPrerequisites, startSidecar, ZIP_PATH, type Sidecar, type Site } from './rig.js';
 
 const run = promisify(execFile);
 
@@ -22,30 +23,6 @@ if (missing.length) {
 const JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{20,}/;
 
 const subscriber = { user: 'sam', password: 'sam-pw-4f9c2e', email: 'sam@example.test', displayName: 'Sam Subscriber', role: 'subscriber' };
-
-// Retrying assertions on what the browser shows (playwright-core has no
-// `expect` of its own); each gives up at its deadline.
-const retry = (timeout: number) => ({ timeout, interval: 100 });
-
-async function seeText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  await vi.waitFor(async () => expect(await locator.first().textContent({ timeout: 1_000 })).toContain(text), retry(timeout));
-}
-
-async function seeExactText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  await vi.waitFor(async () => expect((await locator.first().textContent({ timeout: 1_000 }))?.trim()).toBe(text), retry(timeout));
-}
-
-async function seeAttr(locator: Locator, name: string, value: string, timeout = 10_000): Promise<void> {
-  await vi.waitFor(async () => expect(await locator.first().getAttribute(name, { timeout: 1_000 })).toBe(value), retry(timeout));
-}
-
-async function seeClass(locator: Locator, pattern: RegExp, timeout = 10_000): Promise<void> {
-  await vi.waitFor(async () => expect(await locator.first().getAttribute('class', { timeout: 1_000 })).toMatch(pattern), retry(timeout));
-}
-
-async function seeCount(locator: Locator, count: number, timeout = 10_000): Promise<void> {
-  await vi.waitFor(async () => expect(await locator.count()).toBe(count), retry(timeout));
-}
 
 /** With KEFU_SCREENSHOTS=<dir>, saves what the page shows at this step. */
 async function snapshot(page: Page, name: string): Promise<void> {
@@ -78,6 +55,7 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
   let liveChat: Page;
   let visitorContext: BrowserContext;
   let subscriberContext: BrowserContext;
+  let subscriberId: number;
   /** This run's copy of the zip: `npm run build` elsewhere may replace dist/ meanwhile. */
   let zip: string;
 
@@ -86,27 +64,6 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     const { stdout } = await run('unzip', ['-p', zip, entry], { encoding: 'buffer', maxBuffer: 32 << 20 });
     expect(stdout.length, entry).toBeGreaterThan(0);
     return stdout;
-  }
-
-  async function login(context: BrowserContext, user: string, password: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${site.url}/wp-login.php`);
-    await page.fill('#user_login', user);
-    await page.fill('#user_pass', password);
-    await Promise.all([page.waitForURL(/\/wp-admin\/?/), page.click('#wp-submit')]);
-    return page;
-  }
-
-  /** A page's HTML as a given browser context sees it. */
-  async function html(context: BrowserContext, pathname: string): Promise<{ status: number; body: string }> {
-    const res = await context.request.get(`${site.url}${pathname}`, { maxRedirects: 0 });
-    return { status: res.status(), body: await res.text() };
-  }
-
-  async function restNonce(context: BrowserContext): Promise<string> {
-    const res = await context.request.get(`${site.url}/wp-admin/admin-ajax.php?action=rest-nonce`);
-    expect(res.status()).toBe(200);
-    return (await res.text()).trim();
   }
 
   async function saveSettings(fill: (page: Page) => Promise<void>): Promise<Page> {
@@ -121,11 +78,8 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     site = await createSite();
     zip = path.join(site.dir, 'kefu-wordpress.zip');
     await copyFile(ZIP_PATH, zip);
-    await site.wp('add-user', subscriber);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ userId: subscriberId } = await site.wp<{ userId: number }>('add-user', subscriber));
+    browser = await launchChromium();
     adminContext = await browser.newContext();
     visitorContext = await browser.newContext();
     subscriberContext = await browser.newContext();
@@ -138,7 +92,7 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
   });
 
   it('installs from the built zip and activates through WordPress', async () => {
-    admin = await login(adminContext, site.admin.user, site.admin.password);
+    admin = await login(site.url, adminContext, site.admin);
     await admin.goto(`${site.url}/wp-admin/plugin-install.php?tab=upload`);
     await admin.setInputFiles('#pluginzip', zip);
     await Promise.all([admin.waitForURL(/update\.php\?action=upload-plugin/), admin.click('#install-plugin-submit')]);
@@ -159,7 +113,7 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
   });
 
   it('serves the bundles shipped in the zip by default and copes with missing chat tables', async () => {
-    const front = await html(visitorContext, '/');
+    const front = await html(site.url, visitorContext, '/');
     expect(front.status).toBe(200);
     const src = scriptSrc(front.body, 'kefu-widget');
     expect(src, 'widget script tag').toMatch(new RegExp(`^${site.url}/wp-content/plugins/kefu/assets/widget\\.js\\?ver=`));
@@ -170,7 +124,7 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
 
     // Before the sidecar's first start there are no chat tables: the page
     // still renders, with a token and the shipped admin.js, and no count.
-    const page = await html(adminContext, '/wp-admin/admin.php?page=kefu');
+    const page = await html(site.url, adminContext, '/wp-admin/admin.php?page=kefu');
     expect(page.status).toBe(200);
     expect(page.body).toMatch(/<kefu-admin token="eyJ/);
     expect(page.body).not.toMatch(/toplevel_page_kefu[\s\S]{0,400}awaiting-mod/);
@@ -235,13 +189,13 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
 
     // The front end follows: scripts from the sidecar, the new attributes,
     // and no widget on an excluded path.
-    const front = await html(visitorContext, '/');
+    const front = await html(site.url, visitorContext, '/');
     expect(scriptSrc(front.body, 'kefu-widget')).toMatch(new RegExp(`^${sidecar.url}/kefu/widget\\.js\\?ver=`));
     expect(front.body).toMatch(/<kefu-chat [^>]*greeting="Hello from the Kefu test site"/);
     expect(front.body).toMatch(/<kefu-chat [^>]*position="left"/);
     expect(front.body).toContain(`server="${sidecar.url}"`);
     expect(front.body).not.toMatch(/<kefu-chat [^>]*\sname=/);
-    const excluded = await html(visitorContext, '/sample-page/');
+    const excluded = await html(site.url, visitorContext, '/sample-page/');
     expect(excluded.status).toBe(200);
     expect(excluded.body).not.toContain('<kefu-chat');
     expect(excluded.body).not.toContain('kefu-widget-js');
@@ -299,13 +253,19 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     // Back to the default: the widget comes from the plugin's assets folder on
     // the site and talks to the sidecar across origins.
     await site.wp('set-option', { key: 'asset_source', value: 'site' });
-    const page = await login(subscriberContext, subscriber.user, subscriber.password);
+    const page = await login(site.url, subscriberContext, subscriber);
     const shipped = page.waitForResponse((r) => r.url().startsWith(`${site.url}/wp-content/plugins/kefu/assets/widget.js`));
     await page.goto(`${site.url}/`);
     expect((await shipped).status()).toBe(200);
+    // Who the user is comes as an identity token the site signed, not as plain attributes anyone could write.
     const element = page.locator('kefu-chat');
-    await seeAttr(element, 'name', subscriber.displayName);
-    await seeAttr(element, 'email', subscriber.email);
+    expect(await element.getAttribute('name')).toBeNull();
+    expect(await element.getAttribute('email')).toBeNull();
+    const identity = (await element.getAttribute('identity'))!;
+    const { payload } = await jwtVerify(identity, new TextEncoder().encode(site.secret), { algorithms: ['HS256'] });
+    expect(payload).toMatchObject({ typ: 'identity', sub: `user:${subscriberId}`, name: subscriber.displayName, email: subscriber.email, site: 1 });
+    expect(payload.exp! - payload.iat!).toBe(600);
+    expect(await element.getAttribute('identity-url')).toBe(`${site.url}/wp-json/kefu/v1/identity-token`);
 
     // The panel is a chunk the widget imports on first open: the zip carries it too.
     const chunk = page.waitForResponse((r) => r.url().startsWith(`${site.url}/wp-content/plugins/kefu/assets/`) && !r.url().includes('/widget.js'));
@@ -319,48 +279,56 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     const entry = liveChat.locator('kefu-admin button.conv', { hasText: 'Hello from Sam' });
     await entry.first().waitFor({ state: 'visible', timeout: 15_000 });
     await seeExactText(entry.locator('.who'), subscriber.displayName);
+    await entry.first().click();
+    await seeAttr(liveChat.locator('kefu-admin .conv-head .identity'), 'data-verified', 'true');
     await page.close();
   });
 
   it('keeps the Live Chat page and agent tokens from users without the capability', async () => {
-    // Administrator: the route mints a valid agent token (GET and POST).
-    const adminNonce = await restNonce(adminContext);
-    for (const method of ['get', 'post'] as const) {
-      const res = await adminContext.request[method](`${site.url}/wp-json/kefu/v1/agent-token`, { headers: { 'X-WP-Nonce': adminNonce } });
-      expect(res.status()).toBe(200);
-      expect(res.headers()['cache-control']).toMatch(/no-store|no-cache/);
-      const body = (await res.json()) as { token: string; expiresAt: string };
-      const { payload, protectedHeader } = await jwtVerify(body.token, new TextEncoder().encode(site.secret), { algorithms: ['HS256'] });
-      expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
-      expect(payload).toMatchObject({ sub: `agent:${site.admin.id}`, typ: 'agent', name: site.admin.displayName });
-      expect(payload.exp! - payload.iat!).toBeGreaterThan(0);
-      expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(12 * 3600);
-      expect(Date.parse(body.expiresAt)).toBe(payload.exp! * 1000);
-    }
+    // Administrator: the route mints a valid agent token, on POST only, for ten minutes.
+    const adminNonce = await restNonce(site.url, adminContext);
+    const minted = await adminContext.request.post(`${site.url}/wp-json/kefu/v1/agent-token`, { headers: { 'X-WP-Nonce': adminNonce } });
+    expect(minted.status()).toBe(200);
+    expect(minted.headers()['cache-control']).toMatch(/no-store|no-cache/);
+    const body = (await minted.json()) as { token: string; expiresAt: string };
+    const { payload, protectedHeader } = await jwtVerify(body.token, new TextEncoder().encode(site.secret), { algorithms: ['HS256'] });
+    expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(payload).toMatchObject({ sub: `agent:${site.admin.id}`, typ: 'agent', name: site.admin.displayName, site: 1 });
+    expect(payload.exp! - payload.iat!).toBe(600);
+    expect(Date.parse(body.expiresAt)).toBe(payload.exp! * 1000);
+    const get = await adminContext.request.get(`${site.url}/wp-json/kefu/v1/agent-token`, { headers: { 'X-WP-Nonce': adminNonce } });
+    expect(get.status()).toBe(404);
+    expect(JWT.test(await get.text())).toBe(false);
 
     // The cookie alone is not enough: without the nonce WordPress treats the
     // request as anonymous.
-    const noNonce = await adminContext.request.get(`${site.url}/wp-json/kefu/v1/agent-token`);
+    const noNonce = await adminContext.request.post(`${site.url}/wp-json/kefu/v1/agent-token`);
     expect(noNonce.status()).toBe(401);
 
     // Subscriber: no menu item, no page, 403 from the route.
-    const dashboard = await html(subscriberContext, '/wp-admin/');
+    const dashboard = await html(site.url, subscriberContext, '/wp-admin/');
     expect(dashboard.status).toBe(200);
     expect(dashboard.body).toContain('wp-admin-bar');
     expect(dashboard.body).not.toContain('toplevel_page_kefu');
-    expect((await html(subscriberContext, '/wp-admin/admin.php?page=kefu')).status).toBe(403);
-    expect((await html(subscriberContext, '/wp-admin/options-general.php?page=kefu-settings')).status).toBe(403);
+    expect((await html(site.url, subscriberContext, '/wp-admin/admin.php?page=kefu')).status).toBe(403);
+    expect((await html(site.url, subscriberContext, '/wp-admin/options-general.php?page=kefu-settings')).status).toBe(403);
 
-    const nonce = await restNonce(subscriberContext);
+    const nonce = await restNonce(site.url, subscriberContext);
     const denied = await subscriberContext.request.post(`${site.url}/wp-json/kefu/v1/agent-token`, { headers: { 'X-WP-Nonce': nonce } });
     expect(denied.status()).toBe(403);
     expect(JWT.test(await denied.text())).toBe(false);
 
-    for (const pathname of ['/', '/wp-admin/', '/wp-admin/profile.php', '/wp-admin/admin.php?page=kefu', '/wp-admin/options-general.php?page=kefu-settings']) {
-      const { body } = await html(subscriberContext, pathname);
+    for (const pathname of ['/wp-admin/', '/wp-admin/profile.php', '/wp-admin/admin.php?page=kefu', '/wp-admin/options-general.php?page=kefu-settings']) {
+      const { body } = await html(site.url, subscriberContext, pathname);
       expect(JWT.test(body), `token on ${pathname} for a subscriber`).toBe(false);
     }
-    expect(JWT.test((await html(visitorContext, '/')).body), 'token on the front page for a visitor').toBe(false);
+    // On the front page a subscriber gets only their own identity token.
+    const front = (await html(site.url, subscriberContext, '/')).body;
+    for (const token of front.match(new RegExp(JWT.source, 'g')) ?? []) {
+      const { payload } = await jwtVerify(token, new TextEncoder().encode(site.secret), { algorithms: ['HS256'] });
+      expect(payload.typ).toBe('identity');
+    }
+    expect(JWT.test((await html(site.url, visitorContext, '/')).body), 'token on the front page for a visitor').toBe(false);
 
     // A subscriber cannot save settings either, even with the form's fields.
     const res = await subscriberContext.request.post(`${site.url}/wp-admin/options.php`, {
@@ -373,10 +341,10 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
   it('speaks Simplified Chinese to a user whose language is zh_CN', async () => {
     await site.wp('user-locale', { userId: site.admin.id, locale: 'zh_CN' });
     try {
-      const { body } = await html(adminContext, '/wp-admin/admin.php?page=kefu');
+      const { body } = await html(site.url, adminContext, '/wp-admin/admin.php?page=kefu');
       expect(body).toContain('<h1>在线客服</h1>');
       expect(body).toMatch(/<kefu-admin [^>]*lang="zh-CN"/);
-      const settings = await html(adminContext, '/wp-admin/options-general.php?page=kefu-settings');
+      const settings = await html(site.url, adminContext, '/wp-admin/options-general.php?page=kefu-settings');
       expect(settings.body).toContain('边车服务地址');
       expect(settings.body).toContain('可以连接');
     } finally {

@@ -107,28 +107,45 @@ export interface SiteUser {
   displayName: string;
 }
 
-export interface Site {
+/** What a throw-away WordPress, a single site or a network, has and does. */
+export interface WordPressInstall {
   dir: string;
   url: string;
-  port: number;
   database: string;
+  /** `$table_prefix` (on a network, the main site's tables; site N > 1 has `<prefix>N_`). */
   tablePrefix: string;
   secret: string;
   configPath: string;
-  admin: SiteUser & { id: number };
   db: mysql.Pool;
-  /** Runs test/wordpress/php/wp.php COMMAND inside the site and parses its JSON answer. */
+  /**
+   * Runs COMMAND of the install's PHP script (test/wordpress/php/wp.php;
+   * network.php on a network) and parses its JSON answer.
+   */
   wp<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T>;
   /** The PHP errors, warnings and notices logged from the plugin's own files. */
   pluginLogLines(): Promise<string[]>;
+  /** Stops what runs for it, drops the database, removes the folder. */
   stop(): Promise<void>;
 }
 
-function wpConfig(opts: { database: string; prefix: string; url: string; secret: string; dir: string }): string {
+export interface Site extends WordPressInstall {
+  port: number;
+  admin: SiteUser & { id: number };
+}
+
+/**
+ * A wp-config.php for a test site: database, fresh salts, KEFU_SECRET, the
+ * debug log in the site's folder. With `home`, WP_HOME and WP_SITEURL (left
+ * out on a network, where they would give every site the main site's
+ * address); `extra`, more define() lines before "That's all".
+ */
+export function wpConfig(opts: { database: string; prefix: string; secret: string; dir: string; home?: string; extra?: string }): string {
   const salts = ['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT']
     .map((name) => `define( '${name}', '${randomBytes(32).toString('hex')}' );`)
     .join('\n');
   const host = MYSQL.port === 3306 ? MYSQL.host : `${MYSQL.host}:${MYSQL.port}`;
+  const home = opts.home ? `define( 'WP_HOME', '${opts.home}' );\ndefine( 'WP_SITEURL', '${opts.home}' );\n` : '';
+  const extra = opts.extra ? `\n${opts.extra.trim()}\n` : '';
   return `<?php
 define( 'DB_NAME', '${opts.database}' );
 define( 'DB_USER', '${MYSQL.user}' );
@@ -144,16 +161,14 @@ define( 'KEFU_SECRET', '${opts.secret}' );
 
 $table_prefix = '${opts.prefix}';
 
-define( 'WP_HOME', '${opts.url}' );
-define( 'WP_SITEURL', '${opts.url}' );
-define( 'WP_HTTP_BLOCK_EXTERNAL', true );
+${home}define( 'WP_HTTP_BLOCK_EXTERNAL', true );
 define( 'DISABLE_WP_CRON', true );
 define( 'AUTOMATIC_UPDATER_DISABLED', true );
 define( 'FS_METHOD', 'direct' );
 define( 'WP_DEBUG', true );
 define( 'WP_DEBUG_DISPLAY', false );
 define( 'WP_DEBUG_LOG', '${opts.dir}/debug.log' );
-
+${extra}
 /* That's all, stop editing! Happy publishing. */
 if ( ! defined( 'ABSPATH' ) ) {
 	define( 'ABSPATH', __DIR__ . '/' );
@@ -163,7 +178,7 @@ require_once ABSPATH . 'wp-settings.php';
 }
 
 /** Kills a process group started with `detached: true` and waits for its leader. */
-async function killGroup(child: ChildProcess, timeoutMs = 5_000): Promise<void> {
+export async function killGroup(child: ChildProcess, timeoutMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
@@ -182,6 +197,97 @@ async function killGroup(child: ChildProcess, timeoutMs = 5_000): Promise<void> 
   clearTimeout(timer);
 }
 
+/** Creates an empty utf8mb4 database and returns a small pool on it. */
+export async function createDatabase(database: string): Promise<mysql.Pool> {
+  const root = await mysql.createConnection(MYSQL);
+  await root.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
+  await root.end();
+  return mysql.createPool({ ...MYSQL, database, connectionLimit: 2 });
+}
+
+/** Closes the pool and drops the database; never throws, for clean-up paths. */
+export async function dropDatabase(database: string, db: mysql.Pool): Promise<void> {
+  await db.end().catch(() => {});
+  const conn = await mysql.createConnection(MYSQL).catch(() => undefined);
+  if (conn) {
+    await conn.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => {});
+    await conn.end().catch(() => {});
+  }
+}
+
+/** Removes a site's folder unless KEFU_KEEP_SITE asks to keep it; never throws. */
+export async function removeSiteDir(dir: string): Promise<void> {
+  if (!process.env.KEFU_KEEP_SITE) await rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(() => {});
+}
+
+/**
+ * Runs test/wordpress/php/SCRIPT SITE_DIR COMMAND JSON (wp.php, network.php,
+ * fixes.php: php/boot.php reads the arguments) with `home` in the JSON, and
+ * parses the last line of its output.
+ */
+export async function runPhpScript<T>(script: string, dir: string, home: string, command: string, args: Record<string, unknown> = {}): Promise<T> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run('php', [path.join(PHP_DIR, script), dir, command, JSON.stringify({ home, ...args })], {
+      cwd: dir,
+      timeout: 60_000,
+      maxBuffer: 16 << 20,
+    }));
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${script} ${command} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+  const last = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`${script} ${command} printed no JSON: ${stdout.slice(-2_000)}`);
+  }
+}
+
+/**
+ * Starts PHP's built-in server on host:port for the site in `dir`, behind
+ * test/wordpress/php/ROUTER, logging to php-server.log, and waits until it
+ * serves wp-login.php. Gives up at once when the server exits (a port taken,
+ * for one), with what it printed.
+ */
+export async function startPhpServer(dir: string, host: string, port: number, router: string): Promise<ChildProcess> {
+  const log = createWriteStream(path.join(dir, 'php-server.log'));
+  await new Promise((resolve) => log.once('open', resolve));
+  let output = '';
+  const server = spawn(
+    'php',
+    ['-d', 'upload_max_filesize=32M', '-d', 'post_max_size=32M', '-S', `${host}:${port}`, '-t', dir, path.join(PHP_DIR, router)],
+    // PHP's server prints bind errors on stderr: kept for the message below.
+    { cwd: dir, detached: true, stdio: ['ignore', log, 'pipe'], env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' } },
+  );
+  server.stderr!.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+    log.write(chunk);
+  });
+  const origin = port === 80 ? `http://${host}` : `http://${host}:${port}`;
+  try {
+    await until(`the PHP server on port ${port}`, async () => {
+      if (server.exitCode !== null) {
+        throw new GiveUp(`PHP's server on ${host}:${port} exited with ${server.exitCode} (port ${port} taken?): ${output.slice(-2_000)}`);
+      }
+      const res = await fetch(`${origin}/wp-login.php`, { signal: AbortSignal.timeout(5_000) });
+      return res.ok ? true : undefined;
+    });
+  } catch (err) {
+    await killGroup(server).catch(() => {});
+    throw err;
+  }
+  return server;
+}
+
+/** The PHP errors, warnings and notices a site in `dir` logged from the plugin's own files. */
+export async function pluginLogLines(dir: string): Promise<string[]> {
+  const file = path.join(dir, 'debug.log');
+  if (!existsSync(file)) return [];
+  return (await readFile(file, 'utf8')).split('\n').filter((line) => line.includes('/plugins/kefu/'));
+}
+
 /**
  * Creates a database, copies WordPress, writes wp-config.php, installs the
  * site with an administrator and starts PHP's built-in server.
@@ -196,52 +302,26 @@ export async function createSite(): Promise<Site> {
   const url = `http://127.0.0.1:${port}`;
   const admin = { user: 'admin', password: `pw-${randomBytes(6).toString('hex')}`, email: 'admin@example.test', displayName: 'Ada Admin' };
 
-  const root = await mysql.createConnection(MYSQL);
-  await root.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
-  await root.end();
-  const db = mysql.createPool({ ...MYSQL, database, connectionLimit: 2 });
+  const db = await createDatabase(database);
 
   let server: ChildProcess | undefined;
   // Every step runs even when an earlier one fails, so nothing is left behind.
   const stop = async () => {
     if (server) await killGroup(server).catch(() => {});
-    await db.end().catch(() => {});
-    const conn = await mysql.createConnection(MYSQL).catch(() => undefined);
-    if (conn) {
-      await conn.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => {});
-      await conn.end().catch(() => {});
-    }
-    if (!process.env.KEFU_KEEP_SITE) await rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(() => {});
+    await dropDatabase(database, db);
+    await removeSiteDir(dir);
   };
 
   try {
     // -L: Debian's package holds relative symlinks that would dangle in a copy.
     await cp(WORDPRESS_SOURCE, dir, { recursive: true, dereference: true });
-    await writeFile(path.join(dir, 'wp-config.php'), wpConfig({ database, prefix: tablePrefix, url, secret, dir }));
+    await writeFile(path.join(dir, 'wp-config.php'), wpConfig({ database, prefix: tablePrefix, home: url, secret, dir }));
 
-    const wp = async <T>(command: string, args: Record<string, unknown> = {}): Promise<T> => {
-      const { stdout } = await run('php', [path.join(PHP_DIR, 'wp.php'), dir, command, JSON.stringify({ home: url, ...args })], {
-        cwd: dir,
-        timeout: 60_000,
-        maxBuffer: 16 << 20,
-      });
-      const last = stdout.trim().split('\n').pop() ?? '';
-      return JSON.parse(last) as T;
-    };
+    const wp = <T>(command: string, args: Record<string, unknown> = {}): Promise<T> => runPhpScript<T>('wp.php', dir, url, command, args);
 
     const { userId } = await wp<{ userId: number }>('install', admin);
 
-    const log = createWriteStream(path.join(dir, 'php-server.log'));
-    await new Promise((resolve) => log.once('open', resolve));
-    server = spawn(
-      'php',
-      ['-d', 'upload_max_filesize=32M', '-d', 'post_max_size=32M', '-S', `127.0.0.1:${port}`, '-t', dir, path.join(PHP_DIR, 'router.php')],
-      { cwd: dir, detached: true, stdio: ['ignore', log, log], env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' } },
-    );
-    await until('the PHP server', async () => {
-      const res = await fetch(`${url}/wp-login.php`, { signal: AbortSignal.timeout(5_000) });
-      return res.ok ? true : undefined;
-    });
+    server = await startPhpServer(dir, '127.0.0.1', port, 'router.php');
 
     return {
       dir,
@@ -254,11 +334,7 @@ export async function createSite(): Promise<Site> {
       admin: { ...admin, id: userId },
       db,
       wp,
-      async pluginLogLines() {
-        const file = path.join(dir, 'debug.log');
-        if (!existsSync(file)) return [];
-        return (await readFile(file, 'utf8')).split('\n').filter((line) => line.includes('/plugins/kefu/'));
-      },
+      pluginLogLines: () => pluginLogLines(dir),
       stop,
     };
   } catch (err) {
@@ -276,9 +352,14 @@ export interface Sidecar {
 
 /**
  * Starts `node bin/kefu.js serve` with the site's wp-config.php as its only
- * source of database, table prefix and secret.
+ * source of database, table prefix and secret, accepting the site's origin.
+ * `env` adds variables (a network's KEFU_SITE_ID); `name` is what the errors
+ * call it.
  */
-export async function startSidecar(site: Site): Promise<Sidecar> {
+export async function startSidecar(
+  site: Pick<Site, 'configPath' | 'url'>,
+  { env = {}, name = 'the sidecar' }: { env?: Record<string, string>; name?: string } = {},
+): Promise<Sidecar> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
@@ -290,6 +371,7 @@ export async function startSidecar(site: Site): Promise<Sidecar> {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       NODE_ENV: 'production',
       KEFU_WP_CONFIG: site.configPath,
+      ...env,
       KEFU_HOST: '127.0.0.1',
       KEFU_PORT: String(port),
       KEFU_ALLOWED_ORIGINS: site.url,
@@ -303,9 +385,9 @@ export async function startSidecar(site: Site): Promise<Sidecar> {
   const sidecar: Sidecar = { url, port, output: () => output, stop: () => killGroup(child) };
   try {
     await until(
-      'the sidecar',
+      name,
       async () => {
-        if (child.exitCode !== null) throw new GiveUp(`the sidecar exited with ${child.exitCode}: ${output}`);
+        if (child.exitCode !== null) throw new GiveUp(`${name} exited with ${child.exitCode}: ${output}`);
         const res = await fetch(`${url}/kefu/health`, { signal: AbortSignal.timeout(3_000) });
         return res.ok ? true : undefined;
       },

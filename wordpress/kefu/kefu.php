@@ -25,13 +25,16 @@ require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-store.php';
 require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-token.php';
 require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-embed.php';
 require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-privacy.php';
+require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-retention.php';
 
 register_activation_hook( __FILE__, array( 'Kefu', 'activate' ) );
+register_deactivation_hook( __FILE__, array( 'Kefu_Retention', 'unschedule' ) );
 
 add_action( 'plugins_loaded', array( 'Kefu', 'init' ) );
 add_action( 'plugins_loaded', array( 'Kefu_Token', 'init' ) );
 add_action( 'plugins_loaded', array( 'Kefu_Embed', 'init' ) );
 add_action( 'plugins_loaded', array( 'Kefu_Privacy', 'init' ) );
+add_action( 'plugins_loaded', array( 'Kefu_Retention', 'init' ) );
 
 if ( is_admin() ) {
 	require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-admin.php';

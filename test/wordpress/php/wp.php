@@ -7,63 +7,19 @@
  * Prints one line of JSON with the result.
  */
 
-if ( $argc < 3 ) {
-	fwrite( STDERR, "usage: php wp.php SITE_DIR COMMAND [JSON]\n" );
-	exit( 2 );
-}
-
-$kefu_site    = rtrim( $argv[1], '/' );
-$kefu_command = $argv[2];
-$kefu_args    = isset( $argv[3] ) ? json_decode( $argv[3], true ) : array();
-
-if ( 'install' === $kefu_command ) {
-	define( 'WP_INSTALLING', true );
-} else {
-	define( 'WP_ADMIN', true );
-}
-$_SERVER['HTTP_HOST']   = parse_url( $kefu_args['home'] ?? 'http://127.0.0.1', PHP_URL_HOST );
-$_SERVER['REQUEST_URI'] = '/';
-
-require $kefu_site . '/wp-load.php';
-require_once ABSPATH . 'wp-admin/includes/upgrade.php';
-require_once ABSPATH . 'wp-admin/includes/plugin.php';
-require_once ABSPATH . 'wp-admin/includes/file.php';
-
-/**
- * Prints the result and ends.
- *
- * @param mixed $value Result.
- */
-function kefu_out( $value ) {
-	echo wp_json_encode( $value ) . "\n";
-	exit( 0 );
-}
+require __DIR__ . '/boot.php';
 
 switch ( $kefu_command ) {
 	case 'install':
-		$result = wp_install( 'Kefu Test Site', $kefu_args['user'], $kefu_args['email'], false, '', wp_slash( $kefu_args['password'] ) );
+		$id = kefu_install( 'Kefu Test Site', $kefu_args );
 		global $wp_rewrite;
 		$wp_rewrite->set_permalink_structure( '/%postname%/' );
 		flush_rewrite_rules();
-		wp_update_user(
-			array(
-				'ID'           => $result['user_id'],
-				'display_name' => $kefu_args['displayName'],
-			)
-		);
-		kefu_out( array( 'userId' => $result['user_id'] ) );
+		kefu_out( array( 'userId' => $id ) );
 		break;
 
 	case 'add-user':
-		$id = wp_insert_user(
-			array(
-				'user_login'   => $kefu_args['user'],
-				'user_pass'    => $kefu_args['password'],
-				'user_email'   => $kefu_args['email'],
-				'display_name' => $kefu_args['displayName'],
-				'role'         => $kefu_args['role'],
-			)
-		);
+		$id = kefu_insert_user( $kefu_args );
 		kefu_out( is_wp_error( $id ) ? array( 'error' => $id->get_error_message() ) : array( 'userId' => $id ) );
 		break;
 
@@ -132,6 +88,47 @@ switch ( $kefu_command ) {
 		deactivate_plugins( 'kefu/kefu.php', true );
 		$result = delete_plugins( array( 'kefu/kefu.php' ) );
 		kefu_out( is_wp_error( $result ) ? array( 'error' => $result->get_error_message() ) : array( 'ok' => (bool) $result ) );
+		break;
+
+	case 'set-role':
+		$user = get_user_by( 'id', (int) $kefu_args['userId'] );
+		$user->set_role( (string) $kefu_args['role'] );
+		kefu_out( array( 'ok' => true ) );
+		break;
+
+	case 'retention':
+		$result = Kefu_Retention::run( isset( $kefu_args['now'] ) ? (int) $kefu_args['now'] : null );
+		kefu_out( is_wp_error( $result ) ? array( 'error' => $result->get_error_message() ) : $result );
+		break;
+
+	case 'cron':
+		kefu_out( array( 'next' => wp_next_scheduled( 'kefu_retention' ) ) );
+		break;
+
+	case 'tables':
+		kefu_out(
+			array(
+				'tables' => Kefu_Store::tables(),
+				'exists' => Kefu_Store::table_exists( (string) $kefu_args['table'] ),
+			)
+		);
+		break;
+
+	case 'sanitize':
+		// The settings form's check, as on a site whose address is $kefu_args['siteHome'].
+		add_filter(
+			'home_url',
+			function () use ( $kefu_args ) {
+				return $kefu_args['siteHome'];
+			}
+		);
+		$clean = Kefu_Settings::sanitize( $kefu_args['input'] );
+		kefu_out(
+			array(
+				'clean'  => $clean,
+				'errors' => wp_list_pluck( get_settings_errors( 'kefu_settings' ), 'message' ),
+			)
+		);
 		break;
 
 	default:

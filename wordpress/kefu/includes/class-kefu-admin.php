@@ -57,7 +57,11 @@ class Kefu_Admin {
 		if ( 'toplevel_page_' . self::PAGE !== $hook_suffix || ! current_user_can( Kefu::CAPABILITY ) ) {
 			return;
 		}
-		wp_enqueue_script( 'kefu-admin', Kefu::script_url( 'admin' ), array(), Kefu::script_version( 'admin' ), true );
+		// Only the plugin's own shipped bundle: render() explains when it is missing.
+		if ( ! Kefu::has_bundle( 'admin' ) ) {
+			return;
+		}
+		Kefu::enqueue_module( 'kefu-admin', Kefu::script_url( 'admin' ), Kefu::script_version( 'admin' ) );
 		wp_register_style( 'kefu-admin', false, array(), KEFU_VERSION );
 		wp_enqueue_style( 'kefu-admin' );
 		wp_add_inline_style(
@@ -80,6 +84,30 @@ class Kefu_Admin {
 
 		if ( '' === Kefu::secret_from_config() && current_user_can( 'manage_options' ) ) {
 			Kefu_Settings::secret_notice();
+		}
+
+		if ( ! Kefu::has_bundle( 'admin' ) ) {
+			echo '<div class="notice notice-error kefu-bundle-notice"><p><strong>' . esc_html__( 'The Live Chat console is not built.', 'kefu' ) . '</strong> ';
+			echo esc_html__( 'This copy of the plugin has no assets/admin.js: it was taken from the source code. Install the release zip (kefu-wordpress.zip), or run "npm run build" in the Kefu source and copy dist/kefu-wordpress.zip\'s files here.', 'kefu' ) . '</p></div></div>';
+			return;
+		}
+
+		// Without this the page is an empty box while the sidecar is down. The
+		// element is printed all the same: it connects once the sidecar answers.
+		$health = Kefu_Settings::health();
+		if ( ! $health['ok'] ) {
+			$place = __( 'Settings', 'kefu' ) . ' → ' . __( 'Kefu Live Chat', 'kefu' );
+			if ( current_user_can( 'manage_options' ) ) {
+				$place = sprintf( '<a href="%1$s">%2$s</a>', esc_url( admin_url( 'options-general.php?page=' . Kefu_Settings::PAGE ) ), esc_html( $place ) );
+				/* translators: %s: 'Settings → Kefu Live Chat', a link to the settings page. */
+				$todo = esc_html__( 'Start the chat server (the Kefu sidecar); this page connects by itself once it answers. If it is running, check the sidecar URL in %s.', 'kefu' );
+			} else {
+				$place = esc_html( $place );
+				/* translators: %s: 'Settings → Kefu Live Chat'. */
+				$todo = esc_html__( 'Start the chat server (the Kefu sidecar); this page connects by itself once it answers. If it is running, ask an administrator to check the sidecar URL in %s.', 'kefu' );
+			}
+			echo '<div class="notice notice-error kefu-health-notice"><p><strong>' . esc_html( $health['message'] ) . '</strong></p>';
+			echo '<p>' . sprintf( $todo, $place ) . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- both parts escaped above.
 		}
 
 		$minted = Kefu_Token::mint( wp_get_current_user() );

@@ -52,29 +52,43 @@ class Kefu_Embed {
 	}
 
 	/**
-	 * The current request's path.
+	 * The current request's path, percent-decoded and relative to the home
+	 * URL's path: on a site at http://example.com/blog, /blog/shop/x is
+	 * /shop/x, the way the owner sees it in the site's links.
 	 *
 	 * @return string
 	 */
 	public static function request_path() {
 		$uri  = isset( $_SERVER['REQUEST_URI'] ) ? esc_url_raw( wp_unslash( $_SERVER['REQUEST_URI'] ) ) : '/';
 		$path = wp_parse_url( $uri, PHP_URL_PATH );
-		return is_string( $path ) && '' !== $path ? $path : '/';
+		$path = is_string( $path ) && '' !== $path ? rawurldecode( $path ) : '/';
+
+		$home = wp_parse_url( home_url(), PHP_URL_PATH );
+		$home = is_string( $home ) ? untrailingslashit( rawurldecode( $home ) ) : '';
+		// Only a whole leading segment is the site's folder: not /blogger for /blog.
+		if ( '' !== $home && 0 === strpos( $path . '/', $home . '/' ) ) {
+			$path = substr( $path, strlen( $home ) );
+		}
+		return '' === $path ? '/' : $path;
 	}
 
 	/**
 	 * Whether a path matches one of the patterns, one per line. A pattern
 	 * ending in `*` matches every path that starts with the rest; any other
-	 * matches that path exactly, with or without a trailing slash.
+	 * matches that path exactly, with or without a trailing slash. Case does
+	 * not matter, and /café/ and /caf%C3%A9/ are the same pattern.
 	 *
-	 * @param string $path     Request path.
+	 * @param string $path     Request path, decoded (see request_path()).
 	 * @param string $patterns Patterns, one per line.
 	 * @return bool
 	 */
 	public static function path_matches( $path, $patterns ) {
-		$path = strtolower( $path );
+		$lower = function ( $text ) {
+			return function_exists( 'mb_strtolower' ) ? mb_strtolower( $text, 'UTF-8' ) : strtolower( $text );
+		};
+		$path  = $lower( (string) $path );
 		foreach ( preg_split( '/\R/', (string) $patterns ) as $pattern ) {
-			$pattern = strtolower( trim( $pattern ) );
+			$pattern = $lower( rawurldecode( trim( $pattern ) ) );
 			if ( '' === $pattern ) {
 				continue;
 			}
@@ -96,7 +110,7 @@ class Kefu_Embed {
 		if ( ! self::should_show() ) {
 			return;
 		}
-		wp_enqueue_script( 'kefu-widget', Kefu::script_url( 'widget' ), array(), Kefu::script_version( 'widget' ), true );
+		Kefu::enqueue_module( 'kefu-widget', Kefu::script_url( 'widget' ), Kefu::script_version( 'widget' ) );
 	}
 
 	/**
@@ -116,11 +130,21 @@ class Kefu_Embed {
 			'prechat'  => (bool) $settings['prechat'],
 		);
 
-		// Agents see who they talk to; the widget sends these with its session.
+		// A logged-in user is vouched for with a signed identity token, never with
+		// plain name and email attributes that anyone could write into a page.
 		$user = wp_get_current_user();
 		if ( $user->exists() ) {
-			$attrs['name']  = $user->display_name;
-			$attrs['email'] = $user->user_email;
+			$identity = Kefu_Token::identity( $user );
+			if ( ! is_wp_error( $identity ) ) {
+				$attrs['identity']       = $identity['token'];
+				$attrs['identity-url']   = rest_url( 'kefu/v1/identity-token' );
+				$attrs['identity-nonce'] = wp_create_nonce( 'wp_rest' );
+			}
+		}
+
+		if ( $settings['consent'] ) {
+			$attrs['consent']     = '' !== $settings['consent_text'] ? $settings['consent_text'] : __( 'I agree that this site stores my messages to answer me.', 'kefu' );
+			$attrs['privacy-url'] = get_privacy_policy_url();
 		}
 
 		/**
@@ -135,7 +159,7 @@ class Kefu_Embed {
 	 * Prints `<kefu-chat>` where the bundle was enqueued.
 	 */
 	public static function print_element() {
-		if ( ! wp_script_is( 'kefu-widget', 'enqueued' ) ) {
+		if ( ! Kefu::module_enqueued( 'kefu-widget' ) ) {
 			return;
 		}
 		echo "\n" . self::element( 'kefu-chat', self::attributes() ) . "\n"; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in element().

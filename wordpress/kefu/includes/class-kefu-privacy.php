@@ -56,18 +56,21 @@ class Kefu_Privacy {
 	}
 
 	/**
-	 * Exports the visitor records with this email address, then their
-	 * messages, a page at a time.
+	 * Exports the visitor records of this person (see Kefu_Store::visitors_of()),
+	 * then their messages, a page at a time.
 	 *
 	 * @param string $email_address Email address.
 	 * @param int    $page          Page, from 1.
-	 * @return array
+	 * @return array|WP_Error
 	 */
 	public static function export( $email_address, $page = 1 ) {
 		$page     = max( 1, (int) $page );
-		$visitors = Kefu_Store::visitors_by_email( (string) $email_address );
-		$ids      = wp_list_pluck( $visitors, 'id' );
-		$items    = array();
+		$visitors = Kefu_Store::visitors_of( (string) $email_address );
+		if ( is_wp_error( $visitors ) ) {
+			return $visitors;
+		}
+		$ids   = wp_list_pluck( $visitors, 'id' );
+		$items = array();
 
 		if ( 1 === $page ) {
 			foreach ( $visitors as $visitor ) {
@@ -78,13 +81,15 @@ class Kefu_Privacy {
 					'item_id'           => 'kefu-visitor-' . $visitor['id'],
 					'data'              => self::pairs(
 						array(
-							__( 'Visitor id', 'kefu' )  => $visitor['id'],
-							__( 'Name', 'kefu' )        => isset( $visitor['name'] ) ? $visitor['name'] : '',
-							__( 'Email', 'kefu' )       => isset( $visitor['email'] ) ? $visitor['email'] : '',
-							__( 'Page', 'kefu' )        => isset( $visitor['page'] ) ? $visitor['page'] : '',
-							__( 'Referrer', 'kefu' )    => isset( $visitor['referrer'] ) ? $visitor['referrer'] : '',
-							__( 'First seen', 'kefu' )  => isset( $visitor['first_seen_at'] ) ? $visitor['first_seen_at'] : '',
-							__( 'Last seen', 'kefu' )   => isset( $visitor['last_seen_at'] ) ? $visitor['last_seen_at'] : '',
+							__( 'Visitor id', 'kefu' )    => $visitor['id'],
+							__( 'Identity', 'kefu' )      => $visitor['verified'] ? __( 'Verified: your account on this site', 'kefu' ) : __( 'Unverified: typed in the chat', 'kefu' ),
+							__( 'Name', 'kefu' )          => isset( $visitor['name'] ) ? $visitor['name'] : '',
+							__( 'Email', 'kefu' )         => isset( $visitor['email'] ) ? $visitor['email'] : '',
+							__( 'Page', 'kefu' )          => isset( $visitor['page'] ) ? $visitor['page'] : '',
+							__( 'Referrer', 'kefu' )      => isset( $visitor['referrer'] ) ? $visitor['referrer'] : '',
+							__( 'First seen', 'kefu' )    => isset( $visitor['first_seen_at'] ) ? $visitor['first_seen_at'] : '',
+							__( 'Last seen', 'kefu' )     => isset( $visitor['last_seen_at'] ) ? $visitor['last_seen_at'] : '',
+							__( 'Consent given', 'kefu' ) => isset( $visitor['consent_at'] ) ? $visitor['consent_at'] : '',
 						)
 					),
 				);
@@ -92,6 +97,9 @@ class Kefu_Privacy {
 		}
 
 		$messages = Kefu_Store::messages_of( $ids, self::PAGE_SIZE, ( $page - 1 ) * self::PAGE_SIZE );
+		if ( is_wp_error( $messages ) ) {
+			return $messages;
+		}
 		foreach ( $messages as $message ) {
 			$from_visitor = in_array( $message['pos'], $ids, true );
 			$items[]      = array(
@@ -116,25 +124,60 @@ class Kefu_Privacy {
 	}
 
 	/**
-	 * Erases the messages of the visitors with this email address, a page
-	 * at a time, then the visitor records themselves.
+	 * Erases this person's messages, typing and read events, a page at a time,
+	 * then their visitor records. What could not be erased is reported as
+	 * retained, with the reason, never as success.
 	 *
 	 * @param string $email_address Email address.
 	 * @param int    $page          Page, from 1 (each call deletes the next rows).
 	 * @return array
 	 */
-	public static function erase( $email_address, $page = 1 ) {
-		$ids     = wp_list_pluck( Kefu_Store::visitors_by_email( (string) $email_address ), 'id' );
+	public static function erase( $email_address, $page = 1 ) { // phpcs:ignore Generic.CodeAnalysis.UnusedFunctionParameter.FoundAfterLastUsed -- eraser callback signature; each call deletes the next rows, so the page number is not needed.
+		$visitors = Kefu_Store::visitors_of( (string) $email_address );
+		if ( is_wp_error( $visitors ) ) {
+			return self::not_erased( $visitors );
+		}
+		$ids     = wp_list_pluck( $visitors, 'id' );
 		$deleted = Kefu_Store::delete_messages_of( $ids, self::PAGE_SIZE );
-		$done    = $deleted < self::PAGE_SIZE;
-		if ( $done ) {
-			$deleted += Kefu_Store::delete_visitors( $ids );
+		if ( is_wp_error( $deleted ) ) {
+			return self::not_erased( $deleted );
+		}
+		$done     = $deleted < self::PAGE_SIZE;
+		$messages = array();
+		if ( $done && $ids ) {
+			$events = Kefu_Store::delete_events_of( $ids, 100000 );
+			$gone   = is_wp_error( $events ) ? $events : Kefu_Store::delete_visitors( $ids );
+			if ( is_wp_error( $gone ) ) {
+				return self::not_erased( $gone );
+			}
+			$deleted   += $gone;
+			$messages[] = sprintf(
+				/* translators: %d: number of conversations. */
+				_n( 'Erased %d live chat conversation.', 'Erased %d live chat conversations.', count( $ids ), 'kefu' ),
+				count( $ids )
+			);
 		}
 		return array(
 			'items_removed'  => $deleted > 0,
 			'items_retained' => false,
-			'messages'       => array(),
+			'messages'       => $messages,
 			'done'           => $done,
+		);
+	}
+
+	/**
+	 * An eraser answer for chats that could not be erased, saying why.
+	 *
+	 * @param WP_Error $error What went wrong.
+	 * @return array
+	 */
+	private static function not_erased( WP_Error $error ) {
+		return array(
+			'items_removed'  => false,
+			'items_retained' => true,
+			/* translators: %s: the reason. */
+			'messages'       => array( sprintf( __( 'Live chat messages could not be erased: %s', 'kefu' ), $error->get_error_message() ) ),
+			'done'           => true,
 		);
 	}
 
@@ -149,6 +192,19 @@ class Kefu_Privacy {
 			. '<p><strong class="privacy-policy-tutorial">' . esc_html__( 'Suggested text:', 'kefu' ) . ' </strong>'
 			. esc_html__( 'When you use the live chat, we store the messages you send and receive, the page you wrote from, the page that brought you here, and the time of each visit. If you are logged in, or enter them in the chat, we also store your name and email address so that our team knows who they are talking to. Chats are kept on our own server and are not shared with third parties. You can ask us for an export of your chats, or for their deletion.', 'kefu' )
 			. '</p>';
+		$days    = (int) Kefu::get( 'retention_days' );
+		if ( $days > 0 ) {
+			$content .= '<p>' . esc_html(
+				sprintf(
+					/* translators: %d: number of days. */
+					_n( 'Conversations are deleted %d day after their last message.', 'Conversations are deleted %d days after their last message.', $days, 'kefu' ),
+					$days
+				)
+			) . '</p>';
+		}
+		if ( Kefu::get( 'consent' ) ) {
+			$content .= '<p>' . esc_html__( 'Before your first message, the chat asks for your consent; we store the time you gave it with the conversation.', 'kefu' ) . '</p>';
+		}
 		wp_add_privacy_policy_content( __( 'Kefu Live Chat', 'kefu' ), wp_kses_post( $content ) );
 	}
 

@@ -57,11 +57,31 @@ class Kefu_Settings {
 
 		add_settings_section( 'kefu_server', __( 'Chat server', 'kefu' ), '__return_false', self::PAGE );
 		add_settings_field( 'server_url', __( 'Sidecar URL', 'kefu' ), array( __CLASS__, 'field_server_url' ), self::PAGE, 'kefu_server', array( 'label_for' => 'kefu-server-url' ) );
-		add_settings_field( 'asset_source', __( 'Load scripts from', 'kefu' ), array( __CLASS__, 'field_asset_source' ), self::PAGE, 'kefu_server' );
+		add_settings_field( 'asset_source', __( 'Load the widget from', 'kefu' ), array( __CLASS__, 'field_asset_source' ), self::PAGE, 'kefu_server' );
 
 		add_settings_section( 'kefu_widget', __( 'Chat widget', 'kefu' ), '__return_false', self::PAGE );
-		add_settings_field( 'title', __( 'Title', 'kefu' ), array( __CLASS__, 'field_text' ), self::PAGE, 'kefu_widget', array( 'key' => 'title', 'label_for' => 'kefu-title' ) );
-		add_settings_field( 'greeting', __( 'Greeting', 'kefu' ), array( __CLASS__, 'field_text' ), self::PAGE, 'kefu_widget', array( 'key' => 'greeting', 'label_for' => 'kefu-greeting' ) );
+		add_settings_field(
+			'title',
+			__( 'Title', 'kefu' ),
+			array( __CLASS__, 'field_text' ),
+			self::PAGE,
+			'kefu_widget',
+			array(
+				'key'       => 'title',
+				'label_for' => 'kefu-title',
+			)
+		);
+		add_settings_field(
+			'greeting',
+			__( 'Greeting', 'kefu' ),
+			array( __CLASS__, 'field_text' ),
+			self::PAGE,
+			'kefu_widget',
+			array(
+				'key'       => 'greeting',
+				'label_for' => 'kefu-greeting',
+			)
+		);
 		add_settings_field( 'accent', __( 'Accent colour', 'kefu' ), array( __CLASS__, 'field_accent' ), self::PAGE, 'kefu_widget', array( 'label_for' => 'kefu-accent' ) );
 		add_settings_field( 'position', __( 'Position', 'kefu' ), array( __CLASS__, 'field_position' ), self::PAGE, 'kefu_widget', array( 'label_for' => 'kefu-position' ) );
 		add_settings_field( 'language', __( 'Language', 'kefu' ), array( __CLASS__, 'field_language' ), self::PAGE, 'kefu_widget', array( 'label_for' => 'kefu-language' ) );
@@ -70,7 +90,9 @@ class Kefu_Settings {
 		add_settings_section( 'kefu_visibility', __( 'Where the widget shows', 'kefu' ), '__return_false', self::PAGE );
 		add_settings_field( 'visibility', __( 'Show the widget', 'kefu' ), array( __CLASS__, 'field_visibility' ), self::PAGE, 'kefu_visibility' );
 
-		add_settings_section( 'kefu_data', __( 'Chat history', 'kefu' ), '__return_false', self::PAGE );
+		add_settings_section( 'kefu_data', __( 'Privacy and chat history', 'kefu' ), '__return_false', self::PAGE );
+		add_settings_field( 'consent', __( 'Consent', 'kefu' ), array( __CLASS__, 'field_consent' ), self::PAGE, 'kefu_data' );
+		add_settings_field( 'retention_days', __( 'Keep conversations for', 'kefu' ), array( __CLASS__, 'field_retention' ), self::PAGE, 'kefu_data', array( 'label_for' => 'kefu-retention-days' ) );
 		add_settings_field( 'delete_data', __( 'On uninstall', 'kefu' ), array( __CLASS__, 'field_delete_data' ), self::PAGE, 'kefu_data' );
 	}
 
@@ -86,7 +108,7 @@ class Kefu_Settings {
 		$input   = is_array( $input ) ? $input : array();
 		$clean   = $current;
 
-		$text = function ( $key, $max ) use ( $input ) {
+		$text   = function ( $key, $max ) use ( $input ) {
 			$value = isset( $input[ $key ] ) ? sanitize_text_field( (string) $input[ $key ] ) : '';
 			return function_exists( 'mb_substr' ) ? mb_substr( $value, 0, $max ) : substr( $value, 0, $max );
 		};
@@ -103,6 +125,11 @@ class Kefu_Settings {
 			$parts = wp_parse_url( $url );
 			if ( '' === $url || empty( $parts['host'] ) || isset( $parts['query'] ) || isset( $parts['fragment'] ) ) {
 				add_settings_error( Kefu::OPTION, 'kefu_server_url', __( 'The sidecar URL must be a full http:// or https:// address. The previous one was kept.', 'kefu' ) );
+			} elseif ( isset( $parts['user'] ) || isset( $parts['pass'] ) ) {
+				// Every visitor's browser would receive them in the page.
+				add_settings_error( Kefu::OPTION, 'kefu_server_url', __( 'The sidecar URL must not contain a user name or password: every visitor would see them. The previous one was kept.', 'kefu' ) );
+			} elseif ( 'http' === strtolower( $parts['scheme'] ) && 'https' === wp_parse_url( home_url(), PHP_URL_SCHEME ) ) {
+				add_settings_error( Kefu::OPTION, 'kefu_server_url', __( 'This site uses https://, so the sidecar URL must too: browsers block plain http:// requests from a secure page, and chats would cross the network unencrypted. The previous one was kept.', 'kefu' ) );
 			} else {
 				// Every sidecar route lives under /kefu: an origin alone means its /kefu.
 				$url                 = untrailingslashit( $url );
@@ -122,6 +149,18 @@ class Kefu_Settings {
 		$clean['prechat']      = ! empty( $input['prechat'] );
 		$clean['visibility']   = $choice( 'visibility', array( 'all', 'exclude', 'logged_in' ), $defaults['visibility'] );
 		$clean['delete_data']  = ! empty( $input['delete_data'] );
+		$clean['consent']      = ! empty( $input['consent'] );
+		$clean['consent_text'] = $text( 'consent_text', 300 );
+
+		$days = isset( $input['retention_days'] ) ? trim( (string) $input['retention_days'] ) : '0';
+		if ( '' === $days ) {
+			$days = '0';
+		}
+		if ( ! preg_match( '/^\d{1,5}$/', $days ) || (int) $days > 36500 ) {
+			add_settings_error( Kefu::OPTION, 'kefu_retention_days', __( 'Keep conversations for: enter a whole number of days from 1 to 36500, or 0 to keep them. The previous value was kept.', 'kefu' ) );
+		} else {
+			$clean['retention_days'] = (int) $days;
+		}
 
 		$paths = isset( $input['exclude_paths'] ) ? preg_split( '/\R/', sanitize_textarea_field( (string) $input['exclude_paths'] ) ) : array();
 		$kept  = array();
@@ -190,7 +229,13 @@ class Kefu_Settings {
 	public static function secret_notice() {
 		$secret = (string) get_option( Kefu::SECRET_OPTION, '' );
 		if ( '' === $secret ) {
+			// Activation makes it, unless wp-config.php defined KEFU_SECRET then.
+			// Saved at once: a line that changed on every load could not be
+			// copied, and tokens are signed with the saved one.
 			$secret = bin2hex( random_bytes( 32 ) );
+			if ( ! add_option( Kefu::SECRET_OPTION, $secret, '', false ) ) {
+				update_option( Kefu::SECRET_OPTION, $secret, false );
+			}
 		}
 		echo '<div class="notice notice-warning kefu-secret-notice"><p><strong>' . esc_html__( 'The chat server cannot check this site\'s agent tokens yet.', 'kefu' ) . '</strong> ';
 		echo esc_html__( 'The shared secret is stored in the database, but the chat server reads only wp-config.php. Add this line to wp-config.php, above the line "That\'s all, stop editing!", then restart the chat server:', 'kefu' ) . '</p>';
@@ -267,6 +312,7 @@ class Kefu_Settings {
 			'site'    => __( 'This site (the copies shipped with the plugin)', 'kefu' ),
 			'sidecar' => __( 'The sidecar (always the version the chat server runs)', 'kefu' ),
 		);
+		// The console is not offered: inside wp-admin only the plugin's own files run.
 		echo '<fieldset>';
 		foreach ( $choices as $key => $label ) {
 			printf(
@@ -278,6 +324,7 @@ class Kefu_Settings {
 			);
 		}
 		echo '</fieldset>';
+		echo '<p class="description">' . esc_html__( 'The Live Chat console always runs the copy shipped with the plugin: inside the back office, only the plugin\'s own files run.', 'kefu' ) . '</p>';
 	}
 
 	/**
@@ -379,6 +426,39 @@ class Kefu_Settings {
 			esc_attr( self::name( 'exclude_paths' ) ),
 			esc_textarea( Kefu::get( 'exclude_paths' ) )
 		);
+	}
+
+	/**
+	 * Consent fields.
+	 */
+	public static function field_consent() {
+		printf(
+			'<label><input type="checkbox" id="kefu-consent" name="%1$s" value="1" %2$s /> %3$s</label>',
+			esc_attr( self::name( 'consent' ) ),
+			checked( (bool) Kefu::get( 'consent' ), true, false ),
+			esc_html__( 'Ask visitors to tick a consent box before their first message', 'kefu' )
+		);
+		printf(
+			'<p><label for="kefu-consent-text">%1$s</label></p><input type="text" class="large-text" id="kefu-consent-text" name="%2$s" value="%3$s" placeholder="%4$s" />',
+			esc_html__( 'Consent text (the privacy policy page from Settings → Privacy is linked beside it):', 'kefu' ),
+			esc_attr( self::name( 'consent_text' ) ),
+			esc_attr( Kefu::get( 'consent_text' ) ),
+			esc_attr__( 'I agree that this site stores my messages to answer me.', 'kefu' )
+		);
+		echo '<p class="description">' . esc_html__( 'The time of consent is stored with the conversation and included in personal data exports.', 'kefu' ) . '</p>';
+	}
+
+	/**
+	 * Retention field.
+	 */
+	public static function field_retention() {
+		printf(
+			'<input type="number" min="0" max="36500" step="1" class="small-text" id="kefu-retention-days" name="%1$s" value="%2$d" /> %3$s',
+			esc_attr( self::name( 'retention_days' ) ),
+			(int) Kefu::get( 'retention_days' ),
+			esc_html__( 'days', 'kefu' )
+		);
+		echo '<p class="description">' . esc_html__( 'Conversations quiet for longer are deleted once a day (messages, visitor records and read receipts). 0 keeps them for ever.', 'kefu' ) . '</p>';
 	}
 
 	/**

@@ -13,10 +13,9 @@ defined( 'ABSPATH' ) || exit;
  * first starts, so every method copes with their absence.
  *
  * Table names are built from the database prefix and fixed names, never from
- * input; WordPress 6.1 has no identifier placeholder for them.
- *
- * phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
- * phpcs:disable WordPress.DB.DirectDatabaseQuery
+ * input; WordPress 6.1 has no identifier placeholder for them, hence the
+ * per-line ignores of the interpolation sniff below. The tables are the
+ * sidecar's, not WordPress's: no object cache sits in front of them.
  */
 class Kefu_Store {
 
@@ -28,16 +27,32 @@ class Kefu_Store {
 	private static $exists = array();
 
 	/**
-	 * The messages table: `<prefix>kefu_msg`, or KEFU_MSG_TABLE from
-	 * wp-config.php when the sidecar adopts an existing table.
+	 * The chat tables' prefix for the current site. The sidecar computes the
+	 * same from the same wp-config.php: the KEFU_TABLE_PREFIX constant, else
+	 * `$table_prefix`, then WordPress's `<blog id>_` for a network's other sites
+	 * (the sidecar's KEFU_SITE_ID).
+	 *
+	 * @return string
+	 */
+	public static function prefix() {
+		global $wpdb;
+		$prefix = defined( 'KEFU_TABLE_PREFIX' ) && is_string( KEFU_TABLE_PREFIX ) ? KEFU_TABLE_PREFIX : $wpdb->base_prefix;
+		$site   = get_current_blog_id();
+		if ( is_multisite() && $site > 1 ) {
+			$prefix .= $site . '_';
+		}
+		return $prefix;
+	}
+
+	/**
+	 * The messages table: `<prefix>kefu_msg`, or on the main site the
+	 * KEFU_MSG_TABLE constant when the sidecar adopts an existing table.
 	 *
 	 * @return string
 	 */
 	public static function msg_table() {
-		global $wpdb;
-		$table = defined( 'KEFU_MSG_TABLE' ) && is_string( KEFU_MSG_TABLE ) && '' !== KEFU_MSG_TABLE
-			? KEFU_MSG_TABLE
-			: $wpdb->base_prefix . 'kefu_msg';
+		$adopted = defined( 'KEFU_MSG_TABLE' ) && is_string( KEFU_MSG_TABLE ) && '' !== KEFU_MSG_TABLE && is_main_site();
+		$table   = $adopted ? KEFU_MSG_TABLE : self::prefix() . 'kefu_msg';
 		return (string) apply_filters( 'kefu_msg_table', $table );
 	}
 
@@ -47,8 +62,18 @@ class Kefu_Store {
 	 * @return string
 	 */
 	public static function visitor_table() {
-		global $wpdb;
-		return (string) apply_filters( 'kefu_visitor_table', $wpdb->base_prefix . 'kefu_visitor' );
+		return (string) apply_filters( 'kefu_visitor_table', self::prefix() . 'kefu_visitor' );
+	}
+
+	/**
+	 * Every table the sidecar writes for the current site, the messages table
+	 * first.
+	 *
+	 * @return string[]
+	 */
+	public static function tables() {
+		$prefix = self::prefix();
+		return array( self::msg_table(), self::visitor_table(), $prefix . 'kefu_event', $prefix . 'kefu_agent', $prefix . 'kefu_ticket' );
 	}
 
 	/**
@@ -60,8 +85,10 @@ class Kefu_Store {
 	public static function table_exists( $table ) {
 		global $wpdb;
 		if ( ! isset( self::$exists[ $table ] ) ) {
-			$found                  = $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->esc_like( $table ) ) );
-			self::$exists[ $table ] = ( $found === $table );
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- a schema check, not data.
+			$found = $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->esc_like( $table ) ) );
+			// MySQL on Windows and macOS, or with lower_case_table_names, answers in lower case.
+			self::$exists[ $table ] = is_string( $found ) && 0 === strcasecmp( $found, $table );
 		}
 		return self::$exists[ $table ];
 	}
@@ -77,27 +104,38 @@ class Kefu_Store {
 		if ( ! self::table_exists( $table ) ) {
 			return 0;
 		}
-		return (int) $wpdb->get_var(
-			$wpdb->prepare( "SELECT COUNT(*) FROM `{$table}` WHERE rec = %s AND isread = %d", 'admin', 0 )
-		);
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- table name built above; live count.
+		return (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM `{$table}` WHERE rec = %s AND isread = %d", 'admin', 0 ) );
 	}
 
 	/**
-	 * Visitors who gave an email address.
+	 * The visitor records of a person: the conversation the site verified for
+	 * the user with this email address (identity tokens), and every record where
+	 * a visitor typed this address (unverified, but theirs to erase).
 	 *
 	 * @param string $email Email address.
-	 * @return array Rows as associative arrays.
+	 * @return array|WP_Error Rows as associative arrays, each with `verified`.
 	 */
-	public static function visitors_by_email( $email ) {
+	public static function visitors_of( $email ) {
 		global $wpdb;
 		$table = self::visitor_table();
-		if ( '' === $email || ! self::table_exists( $table ) ) {
+		if ( '' === $email ) {
 			return array();
 		}
-		return $wpdb->get_results(
-			$wpdb->prepare( "SELECT * FROM `{$table}` WHERE email = %s ORDER BY first_seen_at", $email ),
-			ARRAY_A
-		);
+		if ( ! self::table_exists( $table ) ) {
+			return self::missing( $table );
+		}
+		$user = get_user_by( 'email', $email );
+		$ref  = $user ? 'user:' . $user->ID : '';
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- table name built above; privacy tools read live data.
+		$rows = $wpdb->get_results( $wpdb->prepare( "SELECT * FROM `{$table}` WHERE email = %s OR ( user_ref IS NOT NULL AND user_ref = %s ) ORDER BY first_seen_at", $email, $ref ), ARRAY_A );
+		if ( '' !== $wpdb->last_error ) {
+			return self::failed( $table );
+		}
+		foreach ( $rows as &$row ) {
+			$row['verified'] = ! empty( $row['user_ref'] );
+		}
+		return $rows;
 	}
 
 	/**
@@ -106,20 +144,22 @@ class Kefu_Store {
 	 * @param string[] $visitor_ids Visitor ids.
 	 * @param int      $limit       Page size.
 	 * @param int      $offset      Rows to skip.
-	 * @return array Rows as associative arrays.
+	 * @return array|WP_Error Rows as associative arrays.
 	 */
 	public static function messages_of( array $visitor_ids, $limit, $offset ) {
 		global $wpdb;
 		$table = self::msg_table();
-		if ( empty( $visitor_ids ) || ! self::table_exists( $table ) ) {
+		if ( empty( $visitor_ids ) ) {
 			return array();
+		}
+		if ( ! self::table_exists( $table ) ) {
+			return self::missing( $table );
 		}
 		$in   = implode( ',', array_fill( 0, count( $visitor_ids ), '%s' ) );
 		$args = array_merge( $visitor_ids, $visitor_ids, array( (int) $limit, (int) $offset ) );
-		return $wpdb->get_results(
-			$wpdb->prepare( "SELECT * FROM `{$table}` WHERE pos IN ($in) OR rec IN ($in) ORDER BY mid LIMIT %d OFFSET %d", $args ),
-			ARRAY_A
-		);
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber, WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- table name and placeholders built above; $args holds one value per placeholder ($in twice, then limit and offset).
+		$rows = $wpdb->get_results( $wpdb->prepare( "SELECT * FROM `{$table}` WHERE pos IN ($in) OR rec IN ($in) ORDER BY mid LIMIT %d OFFSET %d", $args ), ARRAY_A );
+		return '' === $wpdb->last_error ? $rows : self::failed( $table );
 	}
 
 	/**
@@ -127,50 +167,122 @@ class Kefu_Store {
 	 *
 	 * @param string[] $visitor_ids Visitor ids.
 	 * @param int      $limit       Most rows to delete.
-	 * @return int Rows deleted.
+	 * @return int|WP_Error Rows deleted.
 	 */
 	public static function delete_messages_of( array $visitor_ids, $limit ) {
-		global $wpdb;
-		$table = self::msg_table();
-		if ( empty( $visitor_ids ) || ! self::table_exists( $table ) ) {
-			return 0;
-		}
-		$in   = implode( ',', array_fill( 0, count( $visitor_ids ), '%s' ) );
-		$args = array_merge( $visitor_ids, $visitor_ids, array( (int) $limit ) );
-		return (int) $wpdb->query(
-			$wpdb->prepare( "DELETE FROM `{$table}` WHERE pos IN ($in) OR rec IN ($in) LIMIT %d", $args )
-		);
+		return self::delete_where( self::msg_table(), 'pos IN (%s) OR rec IN (%s)', $visitor_ids, 2, $limit );
+	}
+
+	/**
+	 * Deletes up to $limit typing and read events of the given visitors.
+	 *
+	 * @param string[] $visitor_ids Visitor ids.
+	 * @param int      $limit       Most rows to delete.
+	 * @return int|WP_Error Rows deleted.
+	 */
+	public static function delete_events_of( array $visitor_ids, $limit ) {
+		$table = self::prefix() . 'kefu_event';
+		return self::table_exists( $table ) ? self::delete_where( $table, 'visitor_id IN (%s)', $visitor_ids, 1, $limit ) : 0;
 	}
 
 	/**
 	 * Deletes visitor records.
 	 *
 	 * @param string[] $visitor_ids Visitor ids.
-	 * @return int Rows deleted.
+	 * @return int|WP_Error Rows deleted.
 	 */
 	public static function delete_visitors( array $visitor_ids ) {
-		global $wpdb;
-		$table = self::visitor_table();
-		if ( empty( $visitor_ids ) || ! self::table_exists( $table ) ) {
-			return 0;
-		}
-		$in = implode( ',', array_fill( 0, count( $visitor_ids ), '%s' ) );
-		return (int) $wpdb->query( $wpdb->prepare( "DELETE FROM `{$table}` WHERE id IN ($in)", $visitor_ids ) );
+		return self::delete_where( self::visitor_table(), 'id IN (%s)', $visitor_ids, 1, count( $visitor_ids ) );
 	}
 
 	/**
-	 * Drops every chat table: those named `<prefix>kefu_…`, and an adopted
-	 * messages table is left alone since other software owns it.
+	 * `DELETE … WHERE <condition> LIMIT n` with the ids as placeholders.
+	 *
+	 * @param string   $table     Table.
+	 * @param string   $condition Condition, `%s` where the id list goes.
+	 * @param string[] $ids       Ids.
+	 * @param int      $times     How often the list appears in the condition.
+	 * @param int      $limit     Most rows to delete.
+	 * @return int|WP_Error Rows deleted.
+	 */
+	private static function delete_where( $table, $condition, array $ids, $times, $limit ) {
+		global $wpdb;
+		if ( empty( $ids ) ) {
+			return 0;
+		}
+		if ( ! self::table_exists( $table ) ) {
+			return self::missing( $table );
+		}
+		$in    = implode( ',', array_fill( 0, count( $ids ), '%s' ) );
+		$where = str_replace( '%s', $in, $condition );
+		$args  = array_merge( array_merge( ...array_fill( 0, $times, array_values( $ids ) ) ), array( (int) $limit ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- table name and placeholders built here, values prepared.
+		$deleted = $wpdb->query( $wpdb->prepare( "DELETE FROM `{$table}` WHERE {$where} LIMIT %d", $args ) );
+		return false === $deleted ? self::failed( $table ) : (int) $deleted;
+	}
+
+	/**
+	 * Up to $limit visitors whose conversation has been quiet since before
+	 * $cutoff: neither seen nor written to since.
+	 *
+	 * @param string $cutoff UTC time, 'Y-m-d H:i:s'.
+	 * @param int    $limit  Most visitors.
+	 * @return string[]|WP_Error Visitor ids.
+	 */
+	public static function quiet_visitors( $cutoff, $limit ) {
+		global $wpdb;
+		$visitors = self::visitor_table();
+		$messages = self::msg_table();
+		foreach ( array( $visitors, $messages ) as $table ) {
+			if ( ! self::table_exists( $table ) ) {
+				return self::missing( $table );
+			}
+		}
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- table names built above.
+		$ids = $wpdb->get_col( $wpdb->prepare( "SELECT v.id FROM `{$visitors}` v LEFT JOIN `{$messages}` m ON m.mid = v.last_mid WHERE v.last_seen_at < %s AND ( m.mid IS NULL OR m.created_at IS NULL OR m.created_at < %s ) ORDER BY v.last_seen_at LIMIT %d", $cutoff, $cutoff, (int) $limit ) );
+		return '' === $wpdb->last_error ? $ids : self::failed( $visitors );
+	}
+
+	/**
+	 * The error for a chat table that is not there.
+	 *
+	 * @param string $table Table.
+	 * @return WP_Error
+	 */
+	private static function missing( $table ) {
+		/* translators: %s: database table name. */
+		return new WP_Error( 'kefu_no_table', sprintf( __( 'The chat table %s does not exist in this database. Check that the chat server and this site use the same database and table names (KEFU_TABLE_PREFIX, KEFU_MSG_TABLE in wp-config.php).', 'kefu' ), $table ) );
+	}
+
+	/**
+	 * The error for a query the database refused.
+	 *
+	 * @param string $table Table.
+	 * @return WP_Error
+	 */
+	private static function failed( $table ) {
+		global $wpdb;
+		/* translators: 1: database table name, 2: database error. */
+		return new WP_Error( 'kefu_db_error', sprintf( __( 'The database refused a query on the chat table %1$s: %2$s', 'kefu' ), $table, $wpdb->last_error ) );
+	}
+
+	/**
+	 * Drops the current site's chat tables, those named `<prefix>kefu_…`; an
+	 * adopted messages table is left alone since other software owns it.
 	 *
 	 * @return string[] Tables dropped.
 	 */
 	public static function drop_tables() {
 		global $wpdb;
-		$tables = $wpdb->get_col( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->esc_like( $wpdb->base_prefix . 'kefu_' ) . '%' ) );
-		foreach ( $tables as $table ) {
+		// By name pattern, so that tables later versions add go too; another site's
+		// (`<prefix><id>_kefu_…`) never match the current site's `<prefix>kefu_`.
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- a schema listing.
+		$dropped = $wpdb->get_col( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->esc_like( self::prefix() . 'kefu_' ) . '%' ) );
+		foreach ( $dropped as $table ) {
+			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching, WordPress.DB.DirectDatabaseQuery.SchemaChange -- uninstall, on the owner's request; the name comes from SHOW TABLES.
 			$wpdb->query( "DROP TABLE IF EXISTS `{$table}`" );
 		}
 		self::$exists = array();
-		return $tables;
+		return $dropped;
 	}
 }

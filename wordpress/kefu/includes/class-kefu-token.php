@@ -1,6 +1,6 @@
 <?php
 /**
- * Agent tokens: signing, and the REST route that mints a fresh one.
+ * Agent and identity tokens: signing, and the REST routes that mint fresh ones.
  *
  * @package Kefu
  */
@@ -8,20 +8,36 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Signs the HS256 tokens the sidecar accepts from agents, and serves
- * `kefu/v1/agent-token` so that the open 'Live Chat' page can renew its token.
+ * Signs the HS256 tokens the sidecar accepts: agent tokens for users who answer
+ * chats, and identity tokens that vouch for a logged-in visitor. Serves
+ * `kefu/v1/agent-token` so that the open 'Live Chat' page renews its token, and
+ * `kefu/v1/identity-token` for a widget whose page outlived its identity token.
+ *
+ * Agent tokens are short: the console renews them every few minutes, and a user
+ * who logs out, loses the capability or is deleted gets no new one, so their
+ * console stops within one lifetime.
  */
 class Kefu_Token {
 
 	/**
-	 * Default token lifetime in seconds.
+	 * Default agent token lifetime in seconds.
 	 */
-	const TTL = 8 * HOUR_IN_SECONDS;
+	const TTL = 10 * MINUTE_IN_SECONDS;
+
+	/**
+	 * Shortest agent token lifetime the filter may set.
+	 */
+	const MIN_TTL = 15;
 
 	/**
 	 * Longest lifetime the wire protocol allows.
 	 */
 	const MAX_TTL = 12 * HOUR_IN_SECONDS;
+
+	/**
+	 * Identity token lifetime: it is checked once, when the chat starts.
+	 */
+	const IDENTITY_TTL = 10 * MINUTE_IN_SECONDS;
 
 	/**
 	 * Hooks.
@@ -36,15 +52,34 @@ class Kefu_Token {
 	 * it as anonymous.
 	 */
 	public static function register_route() {
+		// POST only: a credential is never minted by a request a link or an image can make.
 		register_rest_route(
 			'kefu/v1',
 			'/agent-token',
 			array(
-				'methods'             => array( 'GET', 'POST' ),
+				'methods'             => 'POST',
 				'callback'            => array( __CLASS__, 'rest_mint' ),
 				'permission_callback' => array( __CLASS__, 'rest_permission' ),
 			)
 		);
+		register_rest_route(
+			'kefu/v1',
+			'/identity-token',
+			array(
+				'methods'             => 'POST',
+				'callback'            => array( __CLASS__, 'rest_identity' ),
+				'permission_callback' => 'is_user_logged_in',
+			)
+		);
+	}
+
+	/**
+	 * Answers `{token, expiresAt}` vouching for the current user.
+	 *
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function rest_identity() {
+		return self::answer( self::identity( wp_get_current_user() ) );
 	}
 
 	/**
@@ -62,11 +97,20 @@ class Kefu_Token {
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function rest_mint() {
-		$minted = self::mint( wp_get_current_user() );
+		return self::answer( self::mint( wp_get_current_user() ) );
+	}
+
+	/**
+	 * A REST answer for a minted token. Only logged-in users get one, and
+	 * WordPress sends no-cache headers for them.
+	 *
+	 * @param array|WP_Error $minted What mint() or identity() returned.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	private static function answer( $minted ) {
 		if ( is_wp_error( $minted ) ) {
 			return $minted;
 		}
-		// Only logged-in users get here, and WordPress sends no-cache headers for them.
 		return new WP_REST_Response(
 			array(
 				'token'     => $minted['token'],
@@ -76,14 +120,68 @@ class Kefu_Token {
 	}
 
 	/**
+	 * Signs an identity token for a logged-in user: `typ` "identity", `sub`
+	 * "user:<id>", `name`, `email`, `site`, `iat`, `exp`. The sidecar marks the
+	 * visitor's conversation verified from it and keeps one conversation per user.
+	 *
+	 * @param WP_User  $user User the token speaks for.
+	 * @param int|null $now  Issue time (Unix seconds); now when null.
+	 * @return array|WP_Error `token` and `expires` (Unix seconds).
+	 */
+	public static function identity( $user, $now = null ) {
+		return self::sign_for(
+			$user,
+			array(
+				'sub'   => 'user:' . ( $user instanceof WP_User ? $user->ID : 0 ),
+				'typ'   => 'identity',
+				'email' => $user instanceof WP_User ? $user->user_email : '',
+			),
+			self::IDENTITY_TTL,
+			$now
+		);
+	}
+
+	/**
 	 * Signs an agent token for a user: `sub` "agent:<id>", `typ` "agent",
-	 * `name` (display name), `iat`, `exp`.
+	 * `name` (display name), `site` (blog id), `iat`, `exp`.
 	 *
 	 * @param WP_User  $user User the token speaks for.
 	 * @param int|null $now  Issue time (Unix seconds); now when null.
 	 * @return array|WP_Error `token` and `expires` (Unix seconds).
 	 */
 	public static function mint( $user, $now = null ) {
+		/**
+		 * Filters the agent token's lifetime in seconds (15 s to 12 hours; 10
+		 * minutes by default). A user who loses access keeps a console that
+		 * works until the token expires.
+		 *
+		 * @param int     $ttl  Lifetime in seconds.
+		 * @param WP_User $user The agent.
+		 */
+		$ttl = (int) apply_filters( 'kefu_agent_token_ttl', self::TTL, $user );
+		return self::sign_for(
+			$user,
+			array(
+				'sub' => 'agent:' . ( $user instanceof WP_User ? $user->ID : 0 ),
+				'typ' => 'agent',
+			),
+			max( self::MIN_TTL, min( self::MAX_TTL, $ttl ) ),
+			$now
+		);
+	}
+
+	/**
+	 * Signs a token speaking for a user: the given claims plus `name`, `site`
+	 * (on a network, another site's sidecar refuses it: KEFU_SITE_ID), `iat`
+	 * and `exp`.
+	 *
+	 * @param WP_User  $user   User the token speaks for.
+	 * @param array    $claims `sub`, `typ` and any others.
+	 * @param int      $ttl    Lifetime in seconds.
+	 * @param int|null $now    Issue time (Unix seconds); now when null.
+	 * @return array|WP_Error `token` and `expires` (Unix seconds).
+	 */
+	private static function sign_for( $user, array $claims, $ttl, $now ) {
 		$secret = Kefu::secret();
 		if ( '' === $secret ) {
 			return new WP_Error( 'kefu_no_secret', __( 'Kefu has no shared secret. Define KEFU_SECRET in wp-config.php.', 'kefu' ), array( 'status' => 500 ) );
@@ -91,23 +189,15 @@ class Kefu_Token {
 		if ( ! $user instanceof WP_User || ! $user->exists() ) {
 			return new WP_Error( 'kefu_no_user', __( 'No user to sign a token for.', 'kefu' ), array( 'status' => 401 ) );
 		}
-
-		$now = null === $now ? time() : (int) $now;
-		/**
-		 * Filters the agent token's lifetime in seconds (at most 12 hours).
-		 *
-		 * @param int     $ttl  Lifetime in seconds.
-		 * @param WP_User $user The agent.
-		 */
-		$ttl = (int) apply_filters( 'kefu_agent_token_ttl', self::TTL, $user );
-		$ttl = max( 60, min( self::MAX_TTL, $ttl ) );
-
-		$claims = array(
-			'sub'  => 'agent:' . $user->ID,
-			'typ'  => 'agent',
-			'name' => '' !== $user->display_name ? $user->display_name : $user->user_login,
-			'iat'  => $now,
-			'exp'  => $now + $ttl,
+		$now    = null === $now ? time() : (int) $now;
+		$claims = array_merge(
+			$claims,
+			array(
+				'name' => '' !== $user->display_name ? $user->display_name : $user->user_login,
+				'site' => get_current_blog_id(),
+				'iat'  => $now,
+				'exp'  => $now + (int) $ttl,
+			)
 		);
 		return array(
 			'token'   => self::sign( $claims, $secret ),
@@ -123,7 +213,14 @@ class Kefu_Token {
 	 * @return string
 	 */
 	public static function sign( array $claims, $secret ) {
-		$header  = self::base64url( wp_json_encode( array( 'alg' => 'HS256', 'typ' => 'JWT' ) ) );
+		$header  = self::base64url(
+			wp_json_encode(
+				array(
+					'alg' => 'HS256',
+					'typ' => 'JWT',
+				)
+			)
+		);
 		$payload = self::base64url( wp_json_encode( $claims, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES ) );
 		$input   = $header . '.' . $payload;
 		return $input . '.' . self::base64url( hash_hmac( 'sha256', $input, $secret, true ) );

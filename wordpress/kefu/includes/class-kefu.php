@@ -42,6 +42,8 @@ class Kefu {
 	 */
 	public static function init() {
 		add_action( 'init', array( __CLASS__, 'load_textdomain' ) );
+		// A site added to a network where the plugin is network-active is set up like the others.
+		add_action( 'wp_initialize_site', array( __CLASS__, 'initialize_site' ), 200 );
 		add_filter( 'script_loader_tag', array( __CLASS__, 'module_script_tag' ), 10, 2 );
 	}
 
@@ -53,10 +55,51 @@ class Kefu {
 	}
 
 	/**
-	 * Activation: grants the agent capability, creates the secret when
-	 * wp-config.php has none, and stores default settings.
+	 * Activation. Network-wide on a multisite network, every site is set up;
+	 * each keeps its own settings, agents, secret notice and chat tables.
+	 *
+	 * @param bool $network_wide Whether the plugin is activated for the whole network.
 	 */
-	public static function activate() {
+	public static function activate( $network_wide = false ) {
+		if ( ! is_multisite() || ! $network_wide ) {
+			self::activate_site();
+			return;
+		}
+		foreach ( get_sites(
+			array(
+				'fields' => 'ids',
+				'number' => 0,
+			)
+		) as $site_id ) {
+			switch_to_blog( $site_id );
+			self::activate_site();
+			restore_current_blog();
+		}
+	}
+
+	/**
+	 * Sets up a site created while the plugin is network-active.
+	 *
+	 * @param WP_Site $site The new site.
+	 */
+	public static function initialize_site( $site ) {
+		if ( ! function_exists( 'is_plugin_active_for_network' ) ) {
+			require_once ABSPATH . 'wp-admin/includes/plugin.php';
+		}
+		if ( ! is_plugin_active_for_network( plugin_basename( KEFU_PLUGIN_FILE ) ) ) {
+			return;
+		}
+		switch_to_blog( $site->blog_id );
+		self::activate_site();
+		restore_current_blog();
+	}
+
+	/**
+	 * Sets up the current site: grants the agent capability, creates the
+	 * secret when wp-config.php has none, stores default settings and
+	 * schedules the retention job.
+	 */
+	public static function activate_site() {
 		foreach ( self::AGENT_ROLES as $role_name ) {
 			$role = get_role( $role_name );
 			if ( $role ) {
@@ -71,6 +114,7 @@ class Kefu {
 
 		add_option( self::OPTION, self::defaults() );
 		update_option( 'kefu_version', KEFU_VERSION );
+		Kefu_Retention::schedule();
 	}
 
 	/**
@@ -80,17 +124,21 @@ class Kefu {
 	 */
 	public static function defaults() {
 		return array(
-			'server_url'    => '',
-			'asset_source'  => 'site',
-			'accent'        => '#2563eb',
-			'position'      => 'right',
-			'title'         => '',
-			'greeting'      => '',
-			'language'      => 'auto',
-			'prechat'       => false,
-			'visibility'    => 'all',
-			'exclude_paths' => '',
-			'delete_data'   => false,
+			'server_url'     => '',
+			'asset_source'   => 'site',
+			'accent'         => '#2563eb',
+			'position'       => 'right',
+			'title'          => '',
+			'greeting'       => '',
+			'language'       => 'auto',
+			'prechat'        => false,
+			'visibility'     => 'all',
+			'exclude_paths'  => '',
+			'delete_data'    => false,
+			// Privacy: off by default; the owner decides.
+			'consent'        => false,
+			'consent_text'   => '',
+			'retention_days' => 0,
 		);
 	}
 
@@ -125,9 +173,23 @@ class Kefu {
 	public static function server_url() {
 		$url = (string) self::get( 'server_url' );
 		if ( '' === $url ) {
-			$url = self::site_origin() . '/kefu';
+			$url = self::default_server_url();
 		}
 		return untrailingslashit( $url );
+	}
+
+	/**
+	 * Where the sidecar is when the owner did not say: `/kefu` on the site's
+	 * origin; for a network's other sites, under the site's own path (each site
+	 * has its own sidecar, see docs/wordpress.md, 'Multisite').
+	 *
+	 * @return string
+	 */
+	public static function default_server_url() {
+		if ( is_multisite() && ! is_main_site() ) {
+			return untrailingslashit( home_url( '/kefu' ) );
+		}
+		return self::site_origin() . '/kefu';
 	}
 
 	/**
@@ -155,16 +217,32 @@ class Kefu {
 	}
 
 	/**
-	 * URL of a component bundle ('widget' or 'admin'). The copy shipped in
-	 * the plugin's assets folder is used unless the owner chose the sidecar,
-	 * or the copy is missing (a plugin folder taken straight from source).
+	 * Whether the plugin folder holds a built bundle ('widget' or 'admin'):
+	 * the release zip ships them, a source checkout has none until it is built.
+	 *
+	 * @param string $bundle Bundle name.
+	 * @return bool
+	 */
+	public static function has_bundle( $bundle ) {
+		return file_exists( KEFU_PLUGIN_DIR . 'assets/' . $bundle . '.js' );
+	}
+
+	/**
+	 * URL of a component bundle ('widget' or 'admin'), or '' when there is
+	 * none to load. The console runs inside wp-admin next to a REST nonce, so
+	 * only the plugin's own shipped copy may run there, never a file from the
+	 * sidecar's origin. The widget uses the shipped copy too unless the owner
+	 * chose the sidecar, or the copy is missing.
 	 *
 	 * @param string $bundle Bundle name.
 	 * @return string
 	 */
 	public static function script_url( $bundle ) {
 		$file = 'assets/' . $bundle . '.js';
-		if ( 'sidecar' !== self::get( 'asset_source' ) && file_exists( KEFU_PLUGIN_DIR . $file ) ) {
+		if ( 'admin' === $bundle ) {
+			return self::has_bundle( $bundle ) ? plugins_url( $file, KEFU_PLUGIN_FILE ) : '';
+		}
+		if ( 'sidecar' !== self::get( 'asset_source' ) && self::has_bundle( $bundle ) ) {
 			return plugins_url( $file, KEFU_PLUGIN_FILE );
 		}
 		return self::server_url() . '/' . $bundle . '.js';
@@ -179,15 +257,52 @@ class Kefu {
 	 */
 	public static function script_version( $bundle ) {
 		$path = KEFU_PLUGIN_DIR . 'assets/' . $bundle . '.js';
-		if ( 'sidecar' !== self::get( 'asset_source' ) && file_exists( $path ) ) {
+		if ( ( 'admin' === $bundle || 'sidecar' !== self::get( 'asset_source' ) ) && file_exists( $path ) ) {
 			return KEFU_VERSION . '.' . filemtime( $path );
 		}
 		return KEFU_VERSION;
 	}
 
 	/**
-	 * Prints the component bundles as ES modules: WordPress 6.1 has no
-	 * module API of its own.
+	 * Bundles enqueued through WordPress's script module API, which has no
+	 * public way to ask whether a module is enqueued.
+	 *
+	 * @var array Handle => true.
+	 */
+	private static $script_modules = array();
+
+	/**
+	 * Enqueues a component bundle as an ES module: through WordPress's own
+	 * script module API where it exists (6.5+), else as a script that
+	 * module_script_tag() prints with type="module".
+	 *
+	 * @param string $handle  Handle, one of MODULE_HANDLES.
+	 * @param string $src     URL of the bundle.
+	 * @param string $version Version added to the URL.
+	 */
+	public static function enqueue_module( $handle, $src, $version ) {
+		if ( function_exists( 'wp_enqueue_script_module' ) ) {
+			wp_enqueue_script_module( $handle, $src, array(), $version );
+			self::$script_modules[ $handle ] = true;
+			return;
+		}
+		wp_enqueue_script( $handle, $src, array(), $version, true );
+	}
+
+	/**
+	 * Whether enqueue_module() enqueued a bundle (and, on the fallback
+	 * path, nothing dequeued it since).
+	 *
+	 * @param string $handle Handle.
+	 * @return bool
+	 */
+	public static function module_enqueued( $handle ) {
+		return isset( self::$script_modules[ $handle ] ) || wp_script_is( $handle, 'enqueued' );
+	}
+
+	/**
+	 * Prints the component bundles as ES modules where WordPress has no
+	 * module API of its own (before 6.5; see enqueue_module()).
 	 *
 	 * @param string $tag    The script tag.
 	 * @param string $handle The script handle.
@@ -197,8 +312,21 @@ class Kefu {
 		if ( ! in_array( $handle, self::MODULE_HANDLES, true ) ) {
 			return $tag;
 		}
-		$tag = preg_replace( '/\stype=([\'"])text\/javascript\1/', '', $tag );
-		return preg_replace( '/<script\b/', '<script type="module"', $tag, 1 );
+		// $tag also holds the handle's inline scripts (wp_add_inline_script()),
+		// which must stay classic: the bundle is the tag with the handle's id.
+		$id = preg_quote( $handle . '-js', '/' );
+		return (string) preg_replace_callback(
+			'/<script\b[^>]*\sid=([\'"])' . $id . '\1[^>]*>/',
+			function ( $matches ) {
+				$open = preg_replace( '/\stype=([\'"])text\/javascript\1/', '', $matches[0] );
+				if ( preg_match( '/\stype=([\'"])module\1/', $open ) ) {
+					return $open;
+				}
+				return preg_replace( '/^<script\b/', '<script type="module"', $open );
+			},
+			$tag,
+			1
+		);
 	}
 
 	/**
