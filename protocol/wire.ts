@@ -66,11 +66,78 @@ export interface VisitorProfile {
   consentAt: string | null;
 }
 
+/** Where a conversation stands in the team's work (docs/PROTOCOL.md, "Help desk"). */
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+
+/** Who works on a conversation and how far along it is. */
+export interface ConversationState {
+  visitorId: string;
+  status: ConversationStatus;
+  /** `agent:<id>`, or null while nobody owns it. */
+  assignee: string | null;
+  assigneeName: string | null;
+}
+
 /** An entry of `GET /kefu/api/agent/conversations`. */
-export interface Conversation extends VisitorProfile {
+export interface Conversation extends VisitorProfile, ConversationState {
   lastMessage: Message | null;
   lastMessageAt: string | null;
   unread: number;
+  online: boolean;
+  /** The visitor is blocked: their messages are refused. */
+  blocked: boolean;
+}
+
+/** An agent-only line in a conversation's thread; never delivered to the visitor. */
+export interface Note {
+  id: number;
+  visitorId: string;
+  /** `agent:<id>`. */
+  from: string;
+  fromName: string | null;
+  content: string;
+  createdAt: string;
+  /** The newest message of the conversation when the note was written: where it sits in the thread. */
+  afterMid: number;
+  clientId?: string;
+}
+
+/** A visitor (and maybe their address) whose messages are refused. */
+export interface Block {
+  id: number;
+  visitorId: string;
+  /** The visitor's address is blocked too (it is stored only as a keyed hash). */
+  address: boolean;
+  reason: string;
+  by: string;
+  byName: string | null;
+  createdAt: string;
+}
+
+/**
+ * A canned reply: `owner` null for the team's shared ones. `content` may hold
+ * `{visitor.name}`, `{visitor.email}` and `{agent.name}`, filled in when inserted.
+ */
+export interface CannedReply {
+  id: number;
+  owner: string | null;
+  shortcut: string;
+  title: string;
+  content: string;
+  updatedAt: string;
+}
+
+/** A canned reply was saved (`canned`) or deleted (`removed`, with its id). */
+export interface CannedEvent {
+  type: 'canned';
+  id: number;
+  canned: CannedReply | null;
+}
+
+/** An entry of `GET /kefu/api/agent/agents`: whom a conversation can go to. */
+export interface AgentEntry {
+  id: string;
+  name: string | null;
   online: boolean;
 }
 
@@ -100,8 +167,52 @@ export interface VisitorEvent {
   visitor: VisitorProfile & { online: boolean };
 }
 
+/** A conversation's status or owner changed; `note` is a transfer note for the new owner. */
+export interface ConversationEvent extends ConversationState {
+  type: 'conversation';
+  /** Who changed it: `agent:<id>`, or `system` (a visitor's message reopening it, an owner gone offline). */
+  by: string;
+  byName?: string;
+  note?: string;
+}
+
+export interface NoteEvent {
+  type: 'note';
+  note: Note;
+}
+
+/** An agent opened (or left) a conversation: colleagues see who else is in it. */
+export interface ViewingEvent {
+  type: 'viewing';
+  visitorId: string;
+  agent: string;
+  name?: string;
+  viewing: boolean;
+}
+
+export interface BlockEvent {
+  type: 'block';
+  block: Block;
+}
+
+export interface UnblockEvent {
+  type: 'unblock';
+  id: number;
+  visitorId: string;
+}
+
 /** What a poll's `events` and the stream carry besides messages. */
-export type KefuEvent = TypingEvent | ReadEvent | PresenceEvent | VisitorEvent;
+export type KefuEvent =
+  | TypingEvent
+  | ReadEvent
+  | PresenceEvent
+  | VisitorEvent
+  | ConversationEvent
+  | NoteEvent
+  | ViewingEvent
+  | BlockEvent
+  | UnblockEvent
+  | CannedEvent;
 
 /** One frame of the hidden-iframe stream, posted as `{kefu: frame}`. */
 export type StreamEvent =

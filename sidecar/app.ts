@@ -10,6 +10,8 @@ import { commonHeaders } from './http/common-headers.js';
 import { KefuError } from './core/kefu-error.js';
 import { visitorApiRoutes } from './transports/visitor-api.js';
 import { agentApiRoutes } from './transports/agent-api.js';
+import { helpDeskRoutes } from './transports/help-desk-api.js';
+import { searchRoutes } from './transports/search-api.js';
 import { iframeStreamRoutes } from './transports/iframe-stream.js';
 import { assetRoutes } from './transports/assets.js';
 import { pageRoutes } from './transports/pages.js';
@@ -47,6 +49,8 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Koa & { held: Hel
   });
   visitorApiRoutes(router, rt);
   agentApiRoutes(router, rt);
+  helpDeskRoutes(router, rt);
+  searchRoutes(router, rt);
   iframeStreamRoutes(router, rt, held);
   pageRoutes(router, rt);
   assetRoutes(router, opts.publicDir ?? DEFAULT_PUBLIC_DIR);

@@ -53,6 +53,10 @@ export interface Config {
   readonly streamMaxMs: number;
   readonly streamMaxBytes: number;
   readonly pingIntervalMs: number;
+  /** An agent away or gone this long gives their open conversations back to the team; 0 never. */
+  readonly unassignAfterMs: number;
+  /** A visitor's message to a conversation nobody owns gives it to the least busy agent online. */
+  readonly autoAssign: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -198,5 +202,7 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     streamMaxMs: int(env, 'KEFU_STREAM_MAX_MS', 5 * 60_000, 1_000, 5 * 60_000),
     streamMaxBytes: int(env, 'KEFU_STREAM_MAX_BYTES', 4 * 1024 * 1024, 4096, 16 * 1024 * 1024),
     pingIntervalMs: int(env, 'KEFU_PING_INTERVAL_MS', 15_000, 100, 20_000),
+    unassignAfterMs: int(env, 'KEFU_UNASSIGN_AFTER_MIN', 15, 0, 7 * 24 * 60) * 60_000,
+    autoAssign: env.KEFU_AUTO_ASSIGN === 'true' || env.KEFU_AUTO_ASSIGN === '1',
   });
 }

@@ -9,7 +9,7 @@ import { Tokens } from './auth/tokens.js';
 const USAGE = `Usage:
   kefu serve   [--host H] [--port P] [--database-url URL | --wp-config PATH] [--secret S] …
   kefu migrate [same options]        create or upgrade the tables, then exit
-  kefu token --agent ID --name NAME [--hours H]   print an agent token (for hosts without the CMS plugin)
+  kefu token --agent ID --name NAME [--hours H] [--manage]   print an agent token (for hosts without the CMS plugin; --manage: may edit shared canned replies)
 
 Every option is also an environment variable: --database-url is KEFU_DATABASE_URL, and so on.
 See README.md for the full list.`;
@@ -45,7 +45,8 @@ export async function main(argv: string[]): Promise<number | void> {
     console.log(`\nNo KEFU_SECRET set: using a development secret kept in ${config.dataDir}/secret. Set KEFU_SECRET in production.`);
   }
   if (!config.production) {
-    const token = await rt.tokens.agentToken('agent:1', 'Demo agent');
+    // The development console's agent runs the team: it may edit shared canned replies.
+    const token = await rt.tokens.agentToken('agent:1', 'Demo agent', 8 * 3600, true);
     console.log(`\n  Visitor demo page:  ${base}/kefu/demo`);
     console.log(`  Agent console:      ${base}/kefu/console#token=${token}\n`);
   }
@@ -82,6 +83,7 @@ async function printToken(flags: Record<string, string | undefined>): Promise<nu
     console.error('--hours must be more than 0 and at most 12');
     return 2;
   }
-  console.log(await new Tokens(config.secret, config.siteId).agentToken(id, flags.KEFU_NAME ?? id, Math.round(hours * 3600)));
+  const manage = flags.KEFU_MANAGE === 'true';
+  console.log(await new Tokens(config.secret, config.siteId).agentToken(id, flags.KEFU_NAME ?? id, Math.round(hours * 3600), manage));
   return 0;
 }

@@ -9,6 +9,9 @@ import { Hub } from './core/hub.js';
 import { Delivery } from './core/delivery.js';
 import { Presence } from './core/presence.js';
 import { Chat } from './core/chat.js';
+import { HelpDesk } from './core/help-desk.js';
+import { Search } from './core/search.js';
+import { CannedReplies } from './core/canned.js';
 import { Receipts } from './core/receipts.js';
 import { Activity } from './core/activity.js';
 import { RateLimiter } from './core/rate-limiter.js';
@@ -27,6 +30,9 @@ export interface Runtime {
   delivery: Delivery;
   presence: Presence;
   chat: Chat;
+  desk: HelpDesk;
+  search: Search;
+  canned: CannedReplies;
   receipts: Receipts;
   activity: Activity;
   tokens: Tokens;
@@ -58,18 +64,21 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
   const delivery = new Delivery({ store, feed, hub, log, agentsOnline: () => presence.agentsOnline });
   const receipts = new Receipts({ store, feed, log, intervalMs: config.tailIntervalMs });
   const activity = new Activity({ store, log, intervalMs: config.tailIntervalMs });
-  const chat = new Chat({ store, feed, delivery, presence, receipts, activity });
+  const desk = new HelpDesk({ store, feed, log, secret: config.secret, unassignAfterMs: config.unassignAfterMs, autoAssign: config.autoAssign });
+  const search = new Search({ store, feed, log });
+  const chat = new Chat({ store, feed, delivery, presence, receipts, activity, desk, log });
   feed.subscribe({
     messages: (batch, fromTail) => {
       if (fromTail) chat.noteForeignRows(batch);
     },
-    events: () => {},
+    events: (events) => desk.noteEvents(events.map((e) => e.event)),
   });
   const shutdown = new Shutdown();
   let pruneTimer: NodeJS.Timeout | null = null;
 
   return {
-    config, log, store, feed, hub, delivery, presence, chat, receipts, activity,
+    config, log, store, feed, hub, delivery, presence, chat, desk, receipts, activity, search,
+    canned: new CannedReplies({ store, feed }),
     tokens: new Tokens(config.secret, config.siteId),
     visitorSendLimiter: new RateLimiter(config.visitorSendBurst, config.visitorSendPerSecond),
     ipSendLimiter: new RateLimiter(Math.max(config.visitorSendBurst, Math.ceil(config.ipSendPerMinute / 4)), config.ipSendPerMinute / 60),
@@ -78,7 +87,9 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
     async start() {
       await store.migrate();
       await feed.start();
+      search.start();
       await presence.start();
+      await desk.start();
       pruneTimer = setInterval(() => {
         store.pruneEvents(new Date(Date.now() - EVENT_KEEP_MS)).catch((err) => log.warn('could not prune old events; retrying next minute', { code: errorCode(err) }));
       }, EVENT_PRUNE_MS);
@@ -90,9 +101,11 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
     async stop() {
       shutdown.begin();
       if (pruneTimer) clearInterval(pruneTimer);
+      desk.stop();
       await Promise.all([receipts.stop(), activity.stop()]);
       feed.stop();
       await presence.stop();
+      await search.stop();
       await store.close();
     },
   };

@@ -100,10 +100,10 @@ export class Tokens {
   }
 
   /** For hosts without the CMS plugin (`kefu token`) and for tests. */
-  agentToken(id: string, name: string, lifeSeconds = 8 * 3600): Promise<string> {
+  agentToken(id: string, name: string, lifeSeconds = 8 * 3600, manage = false): Promise<string> {
     if (!AGENT_ID.test(id)) throw new Error('agent id must look like agent:<id>');
     const life = Math.min(lifeSeconds, AGENT_TOKEN_MAX_LIFE_S);
-    return new SignJWT({ typ: 'agent', name, ...this.siteClaim })
+    return new SignJWT({ typ: 'agent', name, ...(manage ? { manage: true } : {}), ...this.siteClaim })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(id)
       .setIssuedAt()
@@ -142,7 +142,8 @@ export class Tokens {
       if (typeof p.iat !== 'number' || typeof p.exp !== 'number') throw unauthorized('agent token needs iat and exp');
       if (p.exp - p.iat > AGENT_TOKEN_MAX_LIFE_S) throw unauthorized('agent token lives longer than 12 hours');
       const name = typeof p.name === 'string' ? p.name.slice(0, 191) : '';
-      return { who: { kind: 'agent', agent: { id: p.sub, name }, until: p.exp * 1000 }, exp: p.exp };
+      const agent: Agent = p.manage === true ? { id: p.sub, name, manage: true } : { id: p.sub, name };
+      return { who: { kind: 'agent', agent, until: p.exp * 1000 }, exp: p.exp };
     }
     throw unauthorized();
   }

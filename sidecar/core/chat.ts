@@ -2,7 +2,8 @@
 // Every write ends with a tail kick, so this process delivers it at once.
 import { randomBytes } from 'node:crypto';
 import { ADMIN, conversationOf, type Audience, type KefuEvent, type Message, type VisitorProfile } from './message.js';
-import { badRequest, KefuError } from './kefu-error.js';
+import { badRequest, errorCode, KefuError } from './kefu-error.js';
+import type { Logger } from '../logger.js';
 import type { Delivery } from './delivery.js';
 import type { Cursor } from './cursor.js';
 import type { MessageFeed } from './message-feed.js';
@@ -11,6 +12,8 @@ import type { Receipts } from './receipts.js';
 import type { Activity } from './activity.js';
 import type { Store, VisitorUpdate } from '../store/store.js';
 import type { VerifiedUser } from '../auth/tokens.js';
+import type { HelpDesk } from './help-desk.js';
+import type { ConversationFilter } from '../store/desk-store.js';
 
 export const MAX_CONTENT = 4000;
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -18,6 +21,8 @@ const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export interface Agent {
   id: string;
   name: string;
+  /** The CMS lets this agent manage the team's settings (the token's `manage` claim): shared canned replies. */
+  manage?: boolean;
 }
 
 export interface ChatDeps {
@@ -27,6 +32,8 @@ export interface ChatDeps {
   presence: Presence;
   receipts: Receipts;
   activity: Activity;
+  desk: HelpDesk;
+  log: Logger;
 }
 
 export function newVisitorId(): string {
@@ -85,10 +92,14 @@ export class Chat {
     return { visitor, created };
   }
 
-  async sendFromVisitor(visitorId: string, content: unknown, clientId: unknown): Promise<{ message: Message; created: boolean }> {
+  async sendFromVisitor(visitorId: string, content: unknown, clientId: unknown, address: string): Promise<{ message: Message; created: boolean }> {
     const text = cleanContent(content);
     const cid = cleanClientId(clientId);
-    return this.write({ from: visitorId, to: ADMIN, content: text, clientId: cid, fromName: null }, visitorId);
+    this.deps.desk.assertAllowed(visitorId, address);
+    const result = await this.write({ from: visitorId, to: ADMIN, content: text, clientId: cid, fromName: null }, visitorId);
+    // After the answer's row is safe: a failure here leaves a resolved conversation resolved, never loses the message.
+    if (result.created) this.afterWrite(this.deps.desk.visitorWrote(visitorId));
+    return result;
   }
 
   async sendFromAgent(agent: Agent, visitorId: string, content: unknown, clientId: unknown): Promise<{ message: Message; created: boolean }> {
@@ -96,7 +107,15 @@ export class Chat {
     const cid = cleanClientId(clientId);
     await this.requireVisitor(visitorId);
     this.deps.presence.agentSeen(agent.id, agent.name);
-    return this.write({ from: agent.id, to: visitorId, content: text, clientId: cid, fromName: agent.name || null }, visitorId);
+    const result = await this.write({ from: agent.id, to: visitorId, content: text, clientId: cid, fromName: agent.name || null }, visitorId);
+    // Answering claims an unowned conversation (help-desk.ts).
+    if (result.created) this.afterWrite(this.deps.desk.agentAnswered(agent, visitorId));
+    return result;
+  }
+
+  /** Work that follows a stored message; awaited by nobody, but a failure is logged, not swallowed. */
+  private afterWrite(work: Promise<void>): void {
+    work.catch((err) => this.deps.log.warn('a conversation\'s status or owner was not updated after a message', { code: errorCode(err) }));
   }
 
   private async write(m: Parameters<Store['insertMessage']>[0], visitorId: string) {
@@ -125,9 +144,9 @@ export class Chat {
   }
 
   /** The agents' list, with every conversation this process touched recorded first. */
-  async conversations(limit: number) {
+  async conversations(limit: number, filter?: ConversationFilter, agentId?: string) {
     await this.deps.activity.flush();
-    return this.deps.store.conversations(limit);
+    return this.deps.store.conversations(limit, filter, agentId);
   }
 
   /** Conversations known to exist (they are never removed while the process runs). */

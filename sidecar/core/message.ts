@@ -2,6 +2,12 @@
 // shares; what only the server needs (scopes, audiences, id formats) is here.
 export {
   ADMIN,
+  type AgentEntry,
+  type CannedReply,
+  type Block,
+  type ConversationState,
+  type ConversationStatus,
+  type Note,
   conversationOf,
   isTeam,
   messageConversation,

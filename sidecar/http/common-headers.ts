@@ -35,7 +35,8 @@ export function writeCommonHeaders(allowedOrigins: readonly string[], req: Incom
   if (!origin) return false;
   res.setHeader('Access-Control-Allow-Origin', origin);
   if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
-    res.setHeader('Access-Control-Allow-Methods', 'GET,POST,OPTIONS');
+    // PUT and DELETE: the console edits canned replies and lifts blocks.
+    res.setHeader('Access-Control-Allow-Methods', 'GET,POST,PUT,DELETE,OPTIONS');
     res.setHeader('Access-Control-Allow-Headers', 'Authorization,Content-Type');
     res.setHeader('Access-Control-Max-Age', '600');
     return true;

@@ -122,7 +122,7 @@ export class MysqlStore extends SqlStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const { msg, visitor, agent, event, ticket } = this.t;
+    const { msg, visitor, agent, event, ticket, note, block, canned } = this.t;
     const exists = await this.driver.all<{ n: number }>(
       'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [msg]);
     if (Number(exists[0].n) === 0) {
@@ -152,13 +152,50 @@ export class MysqlStore extends SqlStore implements Store {
       page VARCHAR(2048) NULL, referrer VARCHAR(2048) NULL,
       first_seen_at DATETIME(3) NOT NULL, last_seen_at DATETIME(3) NOT NULL,
       last_mid BIGINT UNSIGNED NOT NULL DEFAULT 0,
-      user_ref ${ASCII_ID} NULL,
-      consent_at DATETIME(3) NULL,
       KEY kefu_activity (last_mid)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
-    // Tables made by 0.1 lack the identity and consent columns.
-    await this.addColumns(visitor, [['user_ref', `${ASCII_ID} NULL`], ['consent_at', 'DATETIME(3) NULL']]);
-    await this.ensureIndexes(visitor, { kefu_user: 'UNIQUE (user_ref)' });
+    // Columns added since 0.1 (identity, consent, the help desk), also to tables made before them.
+    await this.addColumns(visitor, [
+      ['user_ref', `${ASCII_ID} NULL`],
+      ['consent_at', 'DATETIME(3) NULL'],
+      ['status', "VARCHAR(10) CHARACTER SET ascii NOT NULL DEFAULT 'open'"],
+      ['assignee', `${ASCII_ID} NULL`],
+      ['assignee_name', 'VARCHAR(191) NULL'],
+      ['address_hash', 'CHAR(43) CHARACTER SET ascii COLLATE ascii_bin NULL'],
+    ]);
+    await this.ensureIndexes(visitor, { kefu_user: 'UNIQUE (user_ref)', kefu_queue: '(status, assignee, last_mid)' });
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${note}\` (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      visitor_id ${ASCII_ID} NOT NULL,
+      agent_id ${ASCII_ID} NOT NULL,
+      agent_name VARCHAR(191) NULL,
+      content TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+      client_id ${ASCII_ID} NULL,
+      after_mid BIGINT UNSIGNED NOT NULL DEFAULT 0,
+      created_at DATETIME(3) NOT NULL,
+      KEY kefu_thread (visitor_id, id),
+      UNIQUE KEY kefu_client (agent_id, client_id)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${block}\` (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      visitor_id ${ASCII_ID} NOT NULL,
+      address_hash CHAR(43) CHARACTER SET ascii COLLATE ascii_bin NULL,
+      reason VARCHAR(500) NOT NULL,
+      by_agent ${ASCII_ID} NOT NULL,
+      by_name VARCHAR(191) NULL,
+      created_at DATETIME(3) NOT NULL,
+      KEY kefu_visitor (visitor_id)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    // owner '' is the team's: a NULL would not take part in the unique key.
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${canned}\` (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      owner ${ASCII_ID} NOT NULL DEFAULT '',
+      shortcut VARCHAR(32) NOT NULL,
+      title VARCHAR(100) NOT NULL,
+      content TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+      updated_at DATETIME(3) NOT NULL,
+      UNIQUE KEY kefu_shortcut (owner, shortcut)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
     await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${agent}\` (
       id ${ASCII_ID} NOT NULL PRIMARY KEY,
       name VARCHAR(191) NULL,
@@ -179,6 +216,11 @@ export class MysqlStore extends SqlStore implements Store {
       expires_at DATETIME(3) NOT NULL
     ) ENGINE=InnoDB`);
     await this.backfillVisitors();
+    // Search (core/search.ts): (gram, mid) pairs, and the mid up to which every message is indexed.
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${this.t.search}\` (
+      gram INT UNSIGNED NOT NULL, mid BIGINT UNSIGNED NOT NULL, PRIMARY KEY (gram, mid)
+    ) ENGINE=InnoDB`);
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${this.t.searchState}\` (id TINYINT UNSIGNED NOT NULL PRIMARY KEY, upto BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB`);
   }
 
   /** A seed-shaped table: add the columns Kefu needs, with defaults; never touch existing rows. */

@@ -2,6 +2,8 @@
 // run a statement) and its own DDL; everything here is plain, parameterised SQL
 // that MySQL/MariaDB and SQLite read alike.
 import { messageConversation, type Audience, type Conversation, type KefuEvent, type Message, type Scope, type VisitorProfile } from '../core/message.js';
+import { SqlCannedStore } from './canned-store.js';
+import { SqlDeskStore, toState, type ConversationFilter } from './desk-store.js';
 import type { IdRange, NewEvent, NewMessage, Store, StoredEvent, TailBatch, VisitorUpdate } from './store.js';
 
 export interface SqlDriver {
@@ -21,13 +23,29 @@ export interface TableNames {
   agent: string;
   event: string;
   ticket: string;
+  note: string;
+  block: string;
+  canned: string;
+  search: string;
+  searchState: string;
 }
 
 export function tableNames(prefix: string, msgTable: string): TableNames {
-  return { msg: msgTable, visitor: `${prefix}kefu_visitor`, agent: `${prefix}kefu_agent`, event: `${prefix}kefu_event`, ticket: `${prefix}kefu_ticket` };
+  return {
+    msg: msgTable,
+    visitor: `${prefix}kefu_visitor`,
+    agent: `${prefix}kefu_agent`,
+    event: `${prefix}kefu_event`,
+    ticket: `${prefix}kefu_ticket`,
+    note: `${prefix}kefu_note`,
+    block: `${prefix}kefu_block`,
+    canned: `${prefix}kefu_canned`,
+    search: `${prefix}kefu_search`,
+    searchState: `${prefix}kefu_search_state`,
+  };
 }
 
-interface MsgRow {
+export interface MsgRow {
   mid: number | string;
   pos: string;
   rec: string;
@@ -49,9 +67,16 @@ interface VisitorRow {
   last_mid: number | string;
   user_ref: string | null;
   consent_at: string | Date | null;
+  status: string | null;
+  assignee: string | null;
+  assignee_name: string | null;
 }
 
-const MSG_COLS = 'mid, pos, rec, isread, content, created_at, client_id, from_name';
+/** The columns toMessage reads, each behind `alias.` when one is given. */
+export function msgColumns(alias = ''): string {
+  return ['mid', 'pos', 'rec', 'isread', 'content', 'created_at', 'client_id', 'from_name'].map((c) => alias + c).join(', ');
+}
+const MSG_COLS = msgColumns();
 const TOUCH_BATCH = 5000;
 
 /** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC: what DATETIME(3) and SQLite's text dates hold. */
@@ -59,7 +84,7 @@ export function sqlTime(d: Date): string {
   return d.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-function isoTime(v: string | Date | null): string | null {
+export function isoTime(v: string | Date | null): string | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
   const s = String(v);
@@ -142,8 +167,14 @@ function toEvent(r: EventRow): StoredEvent {
 }
 
 export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
+  readonly desk: SqlDeskStore;
+  readonly canned: SqlCannedStore;
+
   /** `bg`: where background writes run (store.ts); the same driver when the engine has one connection. */
-  constructor(protected readonly db: SqlDriver, protected readonly t: TableNames, protected readonly bg: SqlDriver = db) {}
+  constructor(protected readonly db: SqlDriver, protected readonly t: TableNames, protected readonly bg: SqlDriver = db) {
+    this.desk = new SqlDeskStore(db, t);
+    this.canned = new SqlCannedStore(db, t);
+  }
 
   async close(): Promise<void> {
     await this.db.close();
@@ -358,10 +389,11 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
     );
   }
 
-  async conversations(limit: number): Promise<Array<Omit<Conversation, 'online'>>> {
+  async conversations(limit: number, filter: ConversationFilter = 'all', agentId = ''): Promise<Array<Omit<Conversation, 'online'>>> {
+    const where = this.desk.filterSql(filter, agentId);
     const visitors = await this.db.all<VisitorRow>(
-      `SELECT * FROM \`${this.t.visitor}\` WHERE last_mid > 0 ORDER BY last_mid DESC LIMIT ?`,
-      [limit],
+      `SELECT * FROM \`${this.t.visitor}\` WHERE last_mid > 0 AND ${where.sql} ORDER BY last_mid DESC LIMIT ?`,
+      [...where.params, limit],
     );
     if (!visitors.length) return [];
     const ids = visitors.map((v) => v.id);
@@ -373,11 +405,23 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
       `SELECT pos, COUNT(*) AS n FROM \`${this.t.msg}\` WHERE rec = 'admin' AND isread = 0 AND pos IN (${marks(ids.length)}) GROUP BY pos`,
       ids,
     );
+    const blocked = await this.db.all<{ visitor_id: string }>(
+      `SELECT DISTINCT visitor_id FROM \`${this.t.block}\` WHERE visitor_id IN (${marks(ids.length)})`,
+      ids,
+    );
     const lastByMid = new Map(last.map((r) => [Number(r.mid), toMessage(r)]));
     const unreadBy = new Map(unread.map((r) => [r.pos, Number(r.n)]));
+    const blockedSet = new Set(blocked.map((r) => String(r.visitor_id)));
     return visitors.map((v) => {
       const lastMessage = lastByMid.get(Number(v.last_mid)) ?? null;
-      return { ...toProfile(v), lastMessage, lastMessageAt: lastMessage?.createdAt ?? null, unread: unreadBy.get(v.id) ?? 0 };
+      return {
+        ...toProfile(v),
+        ...toState(v),
+        lastMessage,
+        lastMessageAt: lastMessage?.createdAt ?? null,
+        unread: unreadBy.get(v.id) ?? 0,
+        blocked: blockedSet.has(v.id),
+      };
     });
   }
 

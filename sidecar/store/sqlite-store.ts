@@ -52,7 +52,7 @@ export class SqliteStore extends SqlStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const { msg, visitor, agent, event, ticket } = this.t;
+    const { msg, visitor, agent, event, ticket, note, block, canned } = this.t;
     this.driver.db.exec(`
       CREATE TABLE IF NOT EXISTS "${msg}" (
         mid INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -83,11 +83,43 @@ export class SqliteStore extends SqlStore implements Store {
       CREATE INDEX IF NOT EXISTS "${event}_age" ON "${event}" (created_at);
       CREATE TABLE IF NOT EXISTS "${ticket}" (jti TEXT NOT NULL PRIMARY KEY, expires_at TEXT NOT NULL);
     `);
-    // Databases made by 0.1 lack the identity and consent columns.
+    // Columns added since 0.1 (identity, consent, the help desk), also to databases made before them.
     const have = new Set((this.driver.db.prepare(`PRAGMA table_info("${visitor}")`).all() as Array<{ name: string }>).map((c) => c.name));
-    for (const col of ['user_ref', 'consent_at']) {
-      if (!have.has(col)) this.driver.db.exec(`ALTER TABLE "${visitor}" ADD COLUMN ${col} TEXT NULL`);
+    const added: Array<[string, string]> = [
+      ['user_ref', 'TEXT NULL'],
+      ['consent_at', 'TEXT NULL'],
+      ['status', "TEXT NOT NULL DEFAULT 'open'"],
+      ['assignee', 'TEXT NULL'],
+      ['assignee_name', 'TEXT NULL'],
+      ['address_hash', 'TEXT NULL'],
+    ];
+    for (const [col, type] of added) {
+      if (!have.has(col)) this.driver.db.exec(`ALTER TABLE "${visitor}" ADD COLUMN ${col} ${type}`);
     }
-    this.driver.db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS "${visitor}_user" ON "${visitor}" (user_ref)`);
+    this.driver.db.exec(`
+      CREATE UNIQUE INDEX IF NOT EXISTS "${visitor}_user" ON "${visitor}" (user_ref);
+      CREATE INDEX IF NOT EXISTS "${visitor}_queue" ON "${visitor}" (status, assignee, last_mid);
+      CREATE TABLE IF NOT EXISTS "${note}" (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, visitor_id TEXT NOT NULL, agent_id TEXT NOT NULL, agent_name TEXT NULL,
+        content TEXT NOT NULL, client_id TEXT NULL, after_mid INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS "${note}_thread" ON "${note}" (visitor_id, id);
+      CREATE UNIQUE INDEX IF NOT EXISTS "${note}_client" ON "${note}" (agent_id, client_id);
+      CREATE TABLE IF NOT EXISTS "${block}" (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, visitor_id TEXT NOT NULL, address_hash TEXT NULL, reason TEXT NOT NULL,
+        by_agent TEXT NOT NULL, by_name TEXT NULL, created_at TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS "${block}_visitor" ON "${block}" (visitor_id);
+      CREATE TABLE IF NOT EXISTS "${canned}" (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL DEFAULT '', shortcut TEXT NOT NULL COLLATE NOCASE,
+        title TEXT NOT NULL, content TEXT NOT NULL, updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS "${canned}_shortcut" ON "${canned}" (owner, shortcut);
+    `);
+    // Search (core/search.ts): (gram, mid) pairs, and the mid up to which every message is indexed.
+    this.driver.db.exec(`
+      CREATE TABLE IF NOT EXISTS "${this.t.search}" (gram INTEGER NOT NULL, mid INTEGER NOT NULL, PRIMARY KEY (gram, mid)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS "${this.t.searchState}" (id INTEGER NOT NULL PRIMARY KEY, upto INTEGER NOT NULL);
+    `);
   }
 }

@@ -1,5 +1,7 @@
 // The storage interface the delivery core depends on. One implementation per
 // engine (mysql-store.ts, sqlite-store.ts); both pass test/store/store-contract.
+import type { ConversationFilter, DeskStore } from './desk-store.js';
+import type { CannedStore } from './canned-store.js';
 import type { Audience, Conversation, KefuEvent, Message, Scope, VisitorProfile } from '../core/message.js';
 
 export interface NewMessage {
@@ -87,7 +89,11 @@ export interface Store {
    * started outside Kefu (a row PHP wrote) gets a visitor record. A background write.
    */
   noteActivity(latest: ReadonlyArray<readonly [visitorId: string, mid: number]>): Promise<void>;
-  conversations(limit: number): Promise<Array<Omit<Conversation, 'online'>>>;
+  /** The latest conversations (by last message) a filter selects, for the agent asking. */
+  conversations(limit: number, filter?: ConversationFilter, agentId?: string): Promise<Array<Omit<Conversation, 'online'>>>;
+  /** The help desk: status, owners, notes, blocks (desk-store.ts). */
+  readonly desk: DeskStore;
+  readonly canned: CannedStore;
 
   /** Records a stream ticket as used; false when it was used before (a replay). */
   consumeTicket(jti: string, expiresAt: Date): Promise<boolean>;

@@ -14,10 +14,13 @@ export function agentApiRoutes(router: Router, rt: Runtime): void {
   const seen = (a: AgentState['agent']) => rt.presence.agentSeen(a.id, a.name);
 
   router.get('/api/agent/conversations', auth, async (ctx) => {
-    seen((ctx.state as AgentState).agent);
-    const rows = await rt.chat.conversations(200);
+    const { agent } = ctx.state as AgentState;
+    seen(agent);
+    const filter = rt.desk.parseFilter(ctx.query.filter);
+    const [rows, counts] = await Promise.all([rt.chat.conversations(200, filter, agent.id), rt.desk.counts(agent.id)]);
     const now = Date.now();
     ctx.body = {
+      counts,
       conversations: rows.map((c) => ({
         ...c,
         online:

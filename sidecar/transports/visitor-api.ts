@@ -29,12 +29,16 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       visitorId = who.visitorId;
       limitSignals(rt, visitorId);
     }
+    // A blocked address gets no new conversation (a blocked visitor may still read theirs).
+    if (visitorId === null) rt.desk.assertAllowed(null, ctx.ip);
     if (visitorId === null) {
       // New visitors per address: generous (offices share one address), but bounded.
       const wait = rt.ipSendLimiter.take(`session:${ctx.ip}`);
       if (wait > 0) throw new KefuError('rate_limited', 'too many new conversations from this address; wait a moment', wait);
     }
     const { visitor } = await rt.chat.startSession(visitorId, profile, user);
+    // Kept only as a keyed hash, for an agent who blocks this visitor's address.
+    await rt.store.desk.setAddressHash(visitor.visitorId, rt.desk.addressHash(ctx.ip));
     const answer: SessionAnswer = {
       visitorId: visitor.visitorId,
       token: await rt.tokens.visitorToken(visitor.visitorId),
@@ -52,7 +56,7 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
     const { visitorId } = ctx.state as VisitorState;
     const body = jsonBody(ctx);
     limitSending(rt, ctx, visitorId);
-    const { message, created } = await rt.chat.sendFromVisitor(visitorId, body.content, body.clientId);
+    const { message, created } = await rt.chat.sendFromVisitor(visitorId, body.content, body.clientId, ctx.ip);
     ctx.status = created ? 201 : 200;
     ctx.body = { message };
   });

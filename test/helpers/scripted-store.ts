@@ -142,6 +142,8 @@ export class ScriptedStore implements Store {
   upsertVisitor = notUsed;
   getVisitor = notUsed;
   visitorOfUser = notUsed;
+  readonly desk = new Proxy({} as Store['desk'], { get: () => notUsed });
+  readonly canned = new Proxy({} as Store['canned'], { get: () => notUsed });
   touchVisitors = notUsed;
   noteActivity = notUsed;
   conversations = notUsed;

@@ -1,5 +1,6 @@
 // Starts a real sidecar on port 0 inside the test process, against the embedded
 // store (a fresh SQLite file) or the real MySQL (a fresh table prefix).
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,4 +72,18 @@ export async function startSidecar(opts: StartOptions = {}): Promise<TestSidecar
       if (kind === 'sqlite' && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Two sidecar processes on the same MySQL tables, for the file's (or describe block's) tests. */
+export function useTwoProcesses(): { a: TestSidecar; b: TestSidecar } {
+  const pair = {} as { a: TestSidecar; b: TestSidecar };
+  beforeAll(async () => {
+    pair.a = await startSidecar({ store: 'mysql' });
+    pair.b = await startSidecar({ store: 'mysql', prefix: pair.a.prefix });
+  });
+  afterAll(async () => {
+    await pair.b?.stop({ keepData: true });
+    await pair.a?.stop();
+  });
+  return pair;
 }

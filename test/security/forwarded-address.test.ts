@@ -280,7 +280,7 @@ describe('headers: polls (served before Koa) and Koa\'s API routes answer alike'
     const listed = await ask(LISTED);
     expect(listed.status).toBe(204);
     expect(listed.headers).toMatchObject({
-      'access-control-allow-origin': LISTED, 'access-control-allow-methods': 'GET,POST,OPTIONS',
+      'access-control-allow-origin': LISTED, 'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',
       'access-control-allow-headers': 'Authorization,Content-Type', 'access-control-max-age': '600', vary: 'Origin',
     });
     const other = await ask('https://evil.example');

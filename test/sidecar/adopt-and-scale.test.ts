@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
-import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
+import { startSidecar, useTwoProcesses, type TestSidecar } from '../helpers/sidecar.js';
 import { call, newVisitor, poll, send } from '../helpers/api.js';
 import { connectTestDb, dropPrefixed, uniquePrefix } from '../helpers/mysql.js';
 
@@ -136,40 +136,30 @@ describe('hot queries at scale', () => {
 });
 
 describe('two sidecar processes on one database', () => {
-  let a: TestSidecar;
-  let b: TestSidecar;
-
-  beforeAll(async () => {
-    a = await startSidecar({ store: 'mysql' });
-    b = await startSidecar({ store: 'mysql', prefix: a.prefix });
-  });
-  afterAll(async () => {
-    await b?.stop({ keepData: true });
-    await a?.stop();
-  });
+  const pair = useTwoProcesses();
 
   it('delivers a message posted to one to a poll held by the other, both ways', async () => {
-    const v = await newVisitor(a.url);
-    const agent = await b.agentToken(2, 'B');
-    const start = await poll(b.url, 'agent', agent, null, 0);
+    const v = await newVisitor(pair.a.url);
+    const agent = await pair.b.agentToken(2, 'B');
+    const start = await poll(pair.b.url, 'agent', agent, null, 0);
     // B may first answer with the visitor's arrival (an event A wrote just before): poll on, as a client does.
     const untilMessages = async (url: string, who: 'agent' | 'visitor', token: string, cursor: string) => {
       for (let r = await poll(url, who, token, cursor, 10); ; r = await poll(url, who, token, r.body.cursor, 10)) {
         if (r.body.messages.length) return r;
       }
     };
-    const heldOnB = untilMessages(b.url, 'agent', agent, start.body.cursor);
+    const heldOnB = untilMessages(pair.b.url, 'agent', agent, start.body.cursor);
     await new Promise((r) => setTimeout(r, 50));
-    const sent = await send(a.url, v.token, 'via A');
+    const sent = await send(pair.a.url, v.token, 'via A');
     const got = await heldOnB;
     expect(got.body.messages.map((m: any) => m.mid)).toEqual([sent.body.message.mid]);
     // The visitor's cursor from A works on B.
-    const now = await poll(a.url, 'visitor', v.token, v.cursor, 0);
-    const heldOnA = poll(a.url, 'visitor', v.token, now.body.cursor, 10);
-    const reply = await call(b.url, `/api/agent/conversations/${v.visitorId}/messages`, { token: agent, body: { content: 'via B' } });
+    const now = await poll(pair.a.url, 'visitor', v.token, v.cursor, 0);
+    const heldOnA = poll(pair.a.url, 'visitor', v.token, now.body.cursor, 10);
+    const reply = await call(pair.b.url, `/api/agent/conversations/${v.visitorId}/messages`, { token: agent, body: { content: 'via B' } });
     const r = await heldOnA;
     expect(r.body.messages.map((m: any) => m.mid)).toContain(reply.body.message.mid);
-    const next = await poll(b.url, 'visitor', v.token, r.body.cursor, 0);
+    const next = await poll(pair.b.url, 'visitor', v.token, r.body.cursor, 0);
     expect(next.body.messages.filter((m: any) => m.mid <= reply.body.message.mid)).toEqual([]);
   });
 });

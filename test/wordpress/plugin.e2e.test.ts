@@ -293,7 +293,7 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     const body = (await minted.json()) as { token: string; expiresAt: string };
     const { payload, protectedHeader } = await jwtVerify(body.token, new TextEncoder().encode(site.secret), { algorithms: ['HS256'] });
     expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
-    expect(payload).toMatchObject({ sub: `agent:${site.admin.id}`, typ: 'agent', name: site.admin.displayName, site: 1 });
+    expect(payload).toMatchObject({ sub: `agent:${site.admin.id}`, typ: 'agent', name: site.admin.displayName, site: 1, manage: true });
     expect(payload.exp! - payload.iat!).toBe(600);
     expect(Date.parse(body.expiresAt)).toBe(payload.exp! * 1000);
     const get = await adminContext.request.get(`${site.url}/wp-json/kefu/v1/agent-token`, { headers: { 'X-WP-Nonce': adminNonce } });

@@ -93,7 +93,7 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
     expect(tables).toEqual(expect.arrayContaining([`${PREFIX}kefu_msg`, `${PREFIX}kefu_visitor`, `${PREFIX}kefu_event`]));
     expect(tables.filter((t) => t.startsWith(`${site.tablePrefix}kefu_`))).toEqual([]);
     const answer = await site.wp<{ tables: string[]; exists: boolean }>('tables', { table: `${PREFIX}kefu_msg` });
-    expect(answer).toMatchObject({ exists: true, tables: [`${PREFIX}kefu_msg`, `${PREFIX}kefu_visitor`, `${PREFIX}kefu_event`, `${PREFIX}kefu_agent`, `${PREFIX}kefu_ticket`] });
+    expect(answer).toMatchObject({ exists: true, tables: [`${PREFIX}kefu_msg`, `${PREFIX}kefu_visitor`, `${PREFIX}kefu_event`, `${PREFIX}kefu_agent`, `${PREFIX}kefu_ticket`, `${PREFIX}kefu_note`, `${PREFIX}kefu_block`, `${PREFIX}kefu_canned`] });
     // The unread badge reads the same tables the sidecar writes.
     const visitor = (await (await fetch(`${sidecar.url}/kefu/api/visitor/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
     await fetch(`${sidecar.url}/kefu/api/visitor/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${visitor.token}` }, body: JSON.stringify({ content: 'Counted?' }) });
@@ -199,6 +199,8 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
     const token = (await page.locator('kefu-admin').getAttribute('token'))!;
     const { payload } = await jwtVerify(token, key(), { algorithms: ['HS256'] });
     expect(payload.exp! - payload.iat!).toBe(TOKEN_LIFE_S);
+    // An editor answers chats but does not manage the site: no shared canned replies to edit.
+    expect(payload.manage).toBeUndefined();
 
     const visitor = await (await context()).newPage();
     await chat(visitor, 'Before the demotion');
@@ -208,6 +210,7 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
     const demotedAt = Date.now();
     await seeText(page.locator('kefu-admin .banner'), 'expired', (TOKEN_LIFE_S + 15) * 1000);
     const stoppedAfter = (Date.now() - demotedAt) / 1000;
+    console.log(`[trust] the demoted agent's console stopped ${stoppedAfter.toFixed(1)} s after the demotion (token life ${TOKEN_LIFE_S} s)`);
     expect(stoppedAfter).toBeLessThanOrEqual(TOKEN_LIFE_S + 15);
 
     // Nothing reaches the stopped console any more.
@@ -283,6 +286,7 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
     await rows(`UPDATE \`${PREFIX}kefu_msg\` SET created_at = UTC_TIMESTAMP() - INTERVAL 40 DAY WHERE pos = ? OR rec = ?`, [old.id, old.id]);
     await rows(`UPDATE \`${PREFIX}kefu_visitor\` SET last_seen_at = UTC_TIMESTAMP() - INTERVAL 40 DAY WHERE id = ?`, [old.id]);
     await rows(`INSERT INTO \`${PREFIX}kefu_event\` (visitor_id, audience, payload, created_at) VALUES (?, 'agents', '{}', UTC_TIMESTAMP())`, [old.id]);
+    await rows(`INSERT INTO \`${PREFIX}kefu_note\` (visitor_id, agent_id, content, created_at) VALUES (?, 'agent:1', 'old note', UTC_TIMESTAMP())`, [old.id]);
     const [total] = await rows(`SELECT COUNT(*) AS n FROM \`${PREFIX}kefu_visitor\``);
 
     // Off by default: nothing scheduled, nothing deleted.
@@ -301,6 +305,7 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
     expect(await rows(`SELECT id FROM \`${PREFIX}kefu_visitor\` WHERE id = ?`, [old.id])).toEqual([]);
     expect(await rows(`SELECT mid FROM \`${PREFIX}kefu_msg\` WHERE pos = ? OR rec = ?`, [old.id, old.id])).toEqual([]);
     expect(await rows(`SELECT id FROM \`${PREFIX}kefu_event\` WHERE visitor_id = ?`, [old.id])).toEqual([]);
+    expect(await rows(`SELECT id FROM \`${PREFIX}kefu_note\` WHERE visitor_id = ?`, [old.id])).toEqual([]);
     const [after] = await rows(`SELECT COUNT(*) AS n FROM \`${PREFIX}kefu_visitor\``);
     expect(Number(after.n)).toBe(Number(total.n) - 1);
 

@@ -124,9 +124,10 @@ class Kefu_Privacy {
 	}
 
 	/**
-	 * Erases this person's messages, typing and read events, a page at a time,
-	 * then their visitor records. What could not be erased is reported as
-	 * retained, with the reason, never as success.
+	 * Erases this person's messages a page at a time, then their typing and
+	 * read events, the agents' notes and blocks about them, and their visitor
+	 * records. What could not be erased is reported as retained, with the
+	 * reason, never as success.
 	 *
 	 * @param string $email_address Email address.
 	 * @param int    $page          Page, from 1 (each call deletes the next rows).
@@ -145,7 +146,7 @@ class Kefu_Privacy {
 		$done     = $deleted < self::PAGE_SIZE;
 		$messages = array();
 		if ( $done && $ids ) {
-			$events = Kefu_Store::delete_events_of( $ids, 100000 );
+			$events = Kefu_Store::delete_related_of( $ids, 100000 );
 			$gone   = is_wp_error( $events ) ? $events : Kefu_Store::delete_visitors( $ids );
 			if ( is_wp_error( $gone ) ) {
 				return self::not_erased( $gone );

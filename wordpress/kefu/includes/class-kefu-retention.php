@@ -10,9 +10,10 @@ defined( 'ABSPATH' ) || exit;
 /**
  * The daily WP-Cron job behind the setting "Delete conversations older than N
  * days" (off by default). A conversation is old when it has been quiet that
- * long: no message and no visit. Its messages, typing and read events and the
- * visitor record go, in batches, so that a large backlog never holds a lock
- * or a PHP request for long; what is left waits for the next run.
+ * long: no message and no visit. Its messages, typing and read events, the
+ * agents' notes and blocks, and the visitor record go, in batches, so that a
+ * large backlog never holds a lock or a PHP request for long; what is left
+ * waits for the next run.
  */
 class Kefu_Retention {
 
@@ -98,7 +99,7 @@ class Kefu_Retention {
 				}
 				$done['messages'] += $deleted;
 			} while ( $deleted >= self::BATCH * 10 );
-			$events = Kefu_Store::delete_events_of( $ids, 100000 );
+			$events = Kefu_Store::delete_related_of( $ids, 100000 );
 			$gone   = is_wp_error( $events ) ? $events : Kefu_Store::delete_visitors( $ids );
 			if ( is_wp_error( $gone ) ) {
 				return self::failed( $gone );

@@ -73,7 +73,7 @@ class Kefu_Store {
 	 */
 	public static function tables() {
 		$prefix = self::prefix();
-		return array( self::msg_table(), self::visitor_table(), $prefix . 'kefu_event', $prefix . 'kefu_agent', $prefix . 'kefu_ticket' );
+		return array( self::msg_table(), self::visitor_table(), $prefix . 'kefu_event', $prefix . 'kefu_agent', $prefix . 'kefu_ticket', $prefix . 'kefu_note', $prefix . 'kefu_block', $prefix . 'kefu_canned' );
 	}
 
 	/**
@@ -174,15 +174,28 @@ class Kefu_Store {
 	}
 
 	/**
-	 * Deletes up to $limit typing and read events of the given visitors.
+	 * Deletes what else the sidecar keeps about the given visitors: typing and
+	 * read events, agents' internal notes and blocks.
 	 *
 	 * @param string[] $visitor_ids Visitor ids.
-	 * @param int      $limit       Most rows to delete.
+	 * @param int      $limit       Most rows to delete from each table.
 	 * @return int|WP_Error Rows deleted.
 	 */
-	public static function delete_events_of( array $visitor_ids, $limit ) {
-		$table = self::prefix() . 'kefu_event';
-		return self::table_exists( $table ) ? self::delete_where( $table, 'visitor_id IN (%s)', $visitor_ids, 1, $limit ) : 0;
+	public static function delete_related_of( array $visitor_ids, $limit ) {
+		$deleted = 0;
+		foreach ( array( 'kefu_event', 'kefu_note', 'kefu_block' ) as $name ) {
+			$table = self::prefix() . $name;
+			// Tables of later versions may not exist yet where an older sidecar runs.
+			if ( ! self::table_exists( $table ) ) {
+				continue;
+			}
+			$gone = self::delete_where( $table, 'visitor_id IN (%s)', $visitor_ids, 1, $limit );
+			if ( is_wp_error( $gone ) ) {
+				return $gone;
+			}
+			$deleted += $gone;
+		}
+		return $deleted;
 	}
 
 	/**

@@ -143,7 +143,8 @@ class Kefu_Token {
 
 	/**
 	 * Signs an agent token for a user: `sub` "agent:<id>", `typ` "agent",
-	 * `name` (display name), `site` (blog id), `iat`, `exp`.
+	 * `name` (display name), `site` (blog id), `iat`, `exp`, and `manage`
+	 * (true) for users who may manage the site's options.
 	 *
 	 * @param WP_User  $user User the token speaks for.
 	 * @param int|null $now  Issue time (Unix seconds); now when null.
@@ -158,13 +159,18 @@ class Kefu_Token {
 		 * @param int     $ttl  Lifetime in seconds.
 		 * @param WP_User $user The agent.
 		 */
-		$ttl = (int) apply_filters( 'kefu_agent_token_ttl', self::TTL, $user );
+		$ttl    = (int) apply_filters( 'kefu_agent_token_ttl', self::TTL, $user );
+		$claims = array(
+			'sub' => 'agent:' . ( $user instanceof WP_User ? $user->ID : 0 ),
+			'typ' => 'agent',
+		);
+		// Site managers edit the team's shared canned replies; every agent uses them.
+		if ( $user instanceof WP_User && user_can( $user, 'manage_options' ) ) {
+			$claims['manage'] = true;
+		}
 		return self::sign_for(
 			$user,
-			array(
-				'sub' => 'agent:' . ( $user instanceof WP_User ? $user->ID : 0 ),
-				'typ' => 'agent',
-			),
+			$claims,
 			max( self::MIN_TTL, min( self::MAX_TTL, $ttl ) ),
 			$now
 		);
