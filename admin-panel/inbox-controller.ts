@@ -1,8 +1,9 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { AgentApi } from '../client/agent-api.js';
 import { ApiError } from '../client/api-error.js';
+import { createFeed, HistoryPager, RemoteTyping } from '../client/chat-session.js';
+import { MAX_LENGTH } from '../client/ui/composer.js';
 import { FallbackTransport } from '../client/fallback-transport.js';
-import { IframeStreamTransport } from '../client/iframe-stream-transport.js';
-import { createLongPollTransport } from '../client/long-poll-transport.js';
 import { MessageLog } from '../client/message-log.js';
 import { Outbox } from '../client/outbox.js';
 import { jwtClaims, TokenSource } from '../client/token-source.js';
@@ -32,7 +33,6 @@ export interface InboxOptions {
   transport: 'iframe' | 'long-poll';
   /** A visitor message arrived live. */
   onVisitorMessage?: (conversation: InboxConversation, message: ChatMessage) => void;
-  onChange?: () => void;
   /** The token was refused and cannot be renewed. */
   onUnauthorized?: () => void;
   /** Where the stream's hidden iframe goes. */
@@ -46,26 +46,36 @@ const PRESENCE_KEY = 'kefu-admin.presence';
  * The agent's view of the inbox without any DOM: the conversation list kept
  * current by the feed, each conversation's history, read marking, typing,
  * replies and presence.
+ *
+ * A Lit ReactiveController: it connects when its host enters the document
+ * (fetching a token first when it has none) and stops everything when the
+ * host leaves (requests aborted, feed stopped, timers and token renewal
+ * cleared). Put back, it resumes the same feed from its last cursor, so what
+ * was said meanwhile arrives, once. Conversation entries are replaced, never
+ * changed in place, so views can compare them by identity.
  */
-export class InboxController {
+export class InboxController implements ReactiveController {
   readonly api: AgentApi;
   readonly conversations = new Map<string, InboxConversation>();
-  readonly logs = new Map<string, MessageLog>();
-  readonly hasMore = new Map<string, boolean>();
+  /** The history of each conversation the agent has opened (a thread exists only once its latest page is in). */
+  readonly threads = new Map<string, HistoryPager>();
   /** Highest agent-message mid each visitor has read. */
   readonly visitorReadUpto = new Map<string, number>();
-  readonly typing = new Map<string, { from: string; name?: string }>();
+  /** Who is typing in each conversation (the visitor, or a colleague). */
+  readonly typing = new RemoteTyping(() => this.changed());
   selected: string | undefined;
   status: FeedStatus = 'connecting';
   agentsOnline = 0;
   presence: Presence;
-  loadingOlder = false;
   listLoaded = false;
   /** Set when the view is in front of the agent (tab visible, conversation open). */
   viewing = true;
 
-  private feed: Transport | undefined;
-  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly feed: Transport;
+  /** Where the feed stood when the host left; undefined the first time ("from now"). */
+  private cursor: string | undefined;
+  /** Aborted when the host leaves the document; undefined while it is out. */
+  private connection: AbortController | undefined;
   private presenceTimer: ReturnType<typeof setInterval> | undefined;
   private listTimer: ReturnType<typeof setInterval> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -79,7 +89,10 @@ export class InboxController {
   });
   private readonly ownTyping = new TypingSignal<string>((typing, visitorId) => this.api.typing(visitorId, typing));
 
-  constructor(private readonly opts: InboxOptions) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly opts: InboxOptions,
+  ) {
     this.api = new AgentApi(opts.base, () => opts.tokens.token);
     let stored: string | null = null;
     try {
@@ -88,6 +101,40 @@ export class InboxController {
       // no storage: default presence
     }
     this.presence = stored === 'away' ? 'away' : 'online';
+    // One feed for the controller's life: restarted (not rebuilt) after a
+    // re-attach, so a stream that already fell back to the long poll stays there.
+    this.feed = createFeed(
+      opts.transport,
+      {
+        poll: (c, wait, signal) => this.api.poll(c, wait, signal),
+        streamPath: '/kefu/agent/stream',
+        ticket: (signal) => this.api.streamTicket(signal),
+        base: opts.base,
+        container: opts.streamContainer,
+      },
+      this.feedHandlers,
+    );
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    const connection = new AbortController();
+    this.connection = connection;
+    this.opts.tokens.resume();
+    void this.connect(connection.signal);
+  }
+
+  hostDisconnected(): void {
+    this.connection?.abort();
+    this.connection = undefined;
+    if (this.stalledAt === undefined) this.cursor = this.feed.cursor ?? this.cursor;
+    this.feed.stop();
+    clearInterval(this.presenceTimer);
+    clearInterval(this.listTimer);
+    clearTimeout(this.refreshTimer);
+    this.typing.clear();
+    this.ownTyping.cancel();
+    this.opts.tokens.dispose();
   }
 
   /** Replies not yet confirmed by the server, sending or failed. */
@@ -130,10 +177,13 @@ export class InboxController {
     });
   }
 
-  async start(): Promise<void> {
+  private async connect(signal: AbortSignal): Promise<void> {
+    if (!this.opts.tokens.token && this.opts.tokens.canRefresh) await this.opts.tokens.refresh();
+    if (signal.aborted) return;
     // Feed first: a poll without a cursor starts "now", and the list fetched
-    // after it then covers everything before.
-    this.startFeed(undefined);
+    // after it then covers everything before. Back in the document, the feed
+    // carries on from where it stopped, unless it stalled for want of a token.
+    if (this.stalledAt === undefined) this.feed.start(this.cursor);
     void this.sendPresence();
     this.presenceTimer = setInterval(() => {
       // agentsOnline counts agents seen in the last 90 s; the feed alone may be an iframe that is not "seen".
@@ -142,14 +192,6 @@ export class InboxController {
     // Online dots and details of visitors who went quiet: the feed has no event for leaving.
     this.listTimer = setInterval(() => void this.refreshList(), 60_000);
     await this.refreshList();
-  }
-
-  stop(): void {
-    this.feed?.stop();
-    clearInterval(this.presenceTimer);
-    clearInterval(this.listTimer);
-    clearTimeout(this.refreshTimer);
-    for (const t of this.typingTimers.values()) clearTimeout(t);
   }
 
   /** Retries a call once with a fresh token when the server refused the current one. */
@@ -173,7 +215,7 @@ export class InboxController {
 
   async refreshList(): Promise<void> {
     try {
-      const list = await this.withToken(() => this.api.conversations());
+      const list = await this.withToken(() => this.api.conversations(this.connection?.signal));
       for (const entry of list) {
         const known = this.conversations.get(entry.visitorId);
         const lastMessage = newer(known?.lastMessage, entry.lastMessage);
@@ -211,49 +253,30 @@ export class InboxController {
     }
   }
 
-  private startFeed(cursor: string | undefined): void {
-    const handlers: TransportHandlers = {
-      onBatch: (batch) => this.handleBatch(batch),
-      onStatus: (status) => {
-        const wasLive = this.status === 'live';
-        this.status = status;
-        // Connected (again): the list catches up with whatever happened before the feed's cursor.
-        if (status === 'live' && !wasLive) void this.refreshList();
-        this.changed();
-      },
-      onFatal: () => {
-        const last = this.feed?.cursor;
-        const refused = this.opts.tokens.token;
-        void this.opts.tokens.refresh().then((fresh) => {
-          if (fresh && fresh !== refused) return this.startFeed(last);
-          // No new token: the CMS refused it (logged out, capability gone, user
-          // deleted) or is unreachable. Stop rather than retry in a loop; resume()
-          // carries on from here once a token arrives.
-          this.feed?.stop();
-          this.stalledAt = last ?? null;
-          this.opts.onUnauthorized?.();
-        });
-      },
-    };
-    const poll = (c: string | undefined, wait: number, signal: AbortSignal) => this.api.poll(c, wait, signal);
-    this.feed?.stop();
-    this.feed =
-      this.opts.transport === 'long-poll'
-        ? createLongPollTransport(poll, handlers)
-        : new FallbackTransport(
-            (h, giveUp) =>
-              new IframeStreamTransport(h, {
-                base: this.opts.base,
-                path: '/kefu/agent/stream',
-                ticket: (signal) => this.api.streamTicket(signal),
-                container: this.opts.streamContainer,
-                onFallback: giveUp,
-              }),
-            (h) => createLongPollTransport(poll, h),
-            handlers,
-          );
-    this.feed.start(cursor);
-  }
+  private readonly feedHandlers: TransportHandlers = {
+    onBatch: (batch) => this.handleBatch(batch),
+    onStatus: (status) => {
+      const wasLive = this.status === 'live';
+      this.status = status;
+      // Connected (again): the list catches up with whatever happened before the feed's cursor.
+      if (status === 'live' && !wasLive) void this.refreshList();
+      this.changed();
+    },
+    onFatal: () => {
+      const last = this.feed.cursor;
+      const refused = this.opts.tokens.token;
+      void this.opts.tokens.refresh().then((fresh) => {
+        if (!this.connection) return;
+        if (fresh && fresh !== refused) return this.feed.start(last);
+        // No new token: the CMS refused it (logged out, capability gone, user
+        // deleted) or is unreachable. Stop rather than retry in a loop; resume()
+        // carries on from here once a token arrives.
+        this.feed.stop();
+        this.stalledAt = last ?? null;
+        this.opts.onUnauthorized?.();
+      });
+    },
+  };
 
   /** Where the feed stopped for want of a token (null: from the start); undefined while it runs. */
   private stalledAt: string | null | undefined;
@@ -263,7 +286,8 @@ export class InboxController {
     if (this.stalledAt === undefined) return;
     const from = this.stalledAt ?? undefined;
     this.stalledAt = undefined;
-    this.startFeed(from);
+    if (this.connection) this.feed.start(from);
+    else this.cursor = from;
   }
 
   /** True once the iframe stream was abandoned for the long poll. */
@@ -286,36 +310,31 @@ export class InboxController {
           break;
         }
         case 'read': {
+          const log = this.threads.get(ev.visitorId)?.log;
           if (ev.by === 'visitor') {
             this.visitorReadUpto.set(ev.visitorId, Math.max(this.visitorReadUpto.get(ev.visitorId) ?? 0, ev.upto));
-            this.logs.get(ev.visitorId)?.markRead(ev.upto, (m) => isTeam(m.from));
+            log?.markRead(ev.upto, (m) => isTeam(m.from));
           } else {
             // A colleague (or this agent in another tab) read the conversation.
             const c = this.conversations.get(ev.visitorId);
-            if (c && (!c.lastMessage || c.lastMessage.mid <= ev.upto)) c.unread = 0;
-            this.logs.get(ev.visitorId)?.markRead(ev.upto, (m) => !isTeam(m.from));
+            if (c && (!c.lastMessage || c.lastMessage.mid <= ev.upto)) this.patch(ev.visitorId, { unread: 0 });
+            log?.markRead(ev.upto, (m) => !isTeam(m.from));
           }
           break;
         }
-        case 'typing': {
-          if (ev.from === this.me) break;
-          const key = ev.visitorId;
-          clearTimeout(this.typingTimers.get(key));
-          if (ev.typing) {
-            this.typing.set(key, { from: ev.from, name: ev.name });
-            this.typingTimers.set(
-              key,
-              setTimeout(() => {
-                this.typing.delete(key);
-                this.changed();
-              }, 6000),
-            );
-          } else this.typing.delete(key);
+        case 'typing':
+          if (ev.from !== this.me) this.typing.set(ev.visitorId, ev.typing, ev);
           break;
-        }
       }
     }
     this.changed();
+  }
+
+  /** Replaces a conversation's entry with a changed copy (views compare entries by identity). */
+  private patch(visitorId: string, fields: Partial<InboxConversation>): InboxConversation {
+    const c = { unread: 0, lastMessage: null, ...this.conversations.get(visitorId), ...fields, visitorId };
+    this.conversations.set(visitorId, c);
+    return c;
   }
 
   private applyMessage(m: ChatMessage): void {
@@ -324,27 +343,29 @@ export class InboxController {
     const visitorId = m.conversation;
     // A row between team members has no visitor, so no conversation to file it under.
     if (isTeam(visitorId)) return;
-    const log = this.logs.get(visitorId);
+    const log = this.threads.get(visitorId)?.log;
     const fresh = log ? log.add([m]).length > 0 : true;
-    let c = this.conversations.get(visitorId);
-    if (!c) {
-      c = { visitorId, unread: 0, lastMessage: null };
-      this.conversations.set(visitorId, c);
-      this.scheduleRefresh();
-    }
-    const isNew = !c.lastMessage || m.mid > c.lastMessage.mid;
-    if (isNew) {
-      c.lastMessage = m;
-      c.lastMessageAt = m.createdAt;
-    }
+    const known = this.conversations.get(visitorId);
+    if (!known) this.scheduleRefresh();
+    const isNew = !known?.lastMessage || m.mid > known.lastMessage.mid;
+    let c = isNew ? this.patch(visitorId, { lastMessage: m, lastMessageAt: m.createdAt }) : known!;
     if (m.clientId) this.outbox.settle([m.clientId]);
-    const typer = this.typing.get(visitorId);
-    if (typer?.from === m.from) this.typing.delete(visitorId);
+    this.typing.heard(visitorId, m.from);
     if (isTeam(m.from) || !fresh || !isNew) return;
-    c.online = true;
-    if (visitorId === this.selected && this.viewing) void this.markRead(visitorId);
-    else c.unread = (c.unread || 0) + 1;
+    const reading = visitorId === this.selected && this.viewing;
+    c = this.patch(visitorId, { online: true, unread: reading ? c.unread : (c.unread || 0) + 1 });
+    if (reading) void this.markRead(visitorId);
     this.opts.onVisitorMessage?.(c, m);
+  }
+
+  /** The history of a conversation, made empty the first time it is asked for. */
+  openThread(visitorId: string): HistoryPager {
+    let thread = this.threads.get(visitorId);
+    if (!thread) {
+      thread = new HistoryPager(new MessageLog(), (before, limit, signal) => this.withToken(() => this.api.history(visitorId, before, limit, signal)), PAGE);
+      this.threads.set(visitorId, thread);
+    }
+    return thread;
   }
 
   async select(visitorId: string | undefined): Promise<void> {
@@ -353,49 +374,32 @@ export class InboxController {
     this.selected = visitorId;
     this.changed();
     if (!visitorId) return;
-    if (!this.logs.has(visitorId)) {
-      const log = new MessageLog();
-      this.logs.set(visitorId, log);
+    if (!this.threads.has(visitorId)) {
+      const thread = this.openThread(visitorId);
       try {
-        const page = await this.withToken(() => this.api.history(visitorId, undefined, PAGE));
-        this.hasMore.set(visitorId, page.length >= PAGE);
-        log.add(page);
+        const page = await thread.latest(this.connection?.signal);
         const c = this.conversations.get(visitorId);
-        if (c) c.lastMessage = newer(c.lastMessage, page[page.length - 1]);
+        if (c) this.patch(visitorId, { lastMessage: newer(c.lastMessage, page[page.length - 1]) });
       } catch {
-        this.logs.delete(visitorId);
+        // Not opened after all: the next selection fetches it again.
+        this.threads.delete(visitorId);
       }
     }
     if (this.viewing) await this.markRead(visitorId);
     this.changed();
   }
 
+  /** The selected conversation's previous page of history. */
   async loadOlder(): Promise<void> {
-    const visitorId = this.selected;
-    const log = visitorId ? this.logs.get(visitorId) : undefined;
-    if (!visitorId || !log || this.loadingOlder || this.hasMore.get(visitorId) === false) return;
-    const before = log.oldestMid;
-    if (before === undefined) return;
-    this.loadingOlder = true;
-    this.changed();
-    try {
-      const page = await this.withToken(() => this.api.history(visitorId, before, PAGE));
-      this.hasMore.set(visitorId, page.length >= PAGE);
-      log.add(page);
-    } catch {
-      // The next scroll tries again.
-    } finally {
-      this.loadingOlder = false;
-      this.changed();
-    }
+    const thread = this.selected ? this.threads.get(this.selected) : undefined;
+    await thread?.older(() => this.changed(), this.connection?.signal);
   }
 
   /** Marks the visitor's messages read up to the newest one (the visitor then sees "read"). */
   async markRead(visitorId: string): Promise<void> {
     const c = this.conversations.get(visitorId);
-    const log = this.logs.get(visitorId);
-    const upto = Math.max(c?.lastMessage?.mid ?? 0, log?.newestMid ?? 0);
-    if (c) c.unread = 0;
+    const upto = Math.max(c?.lastMessage?.mid ?? 0, this.threads.get(visitorId)?.log.newestMid ?? 0);
+    if (c?.unread) this.patch(visitorId, { unread: 0 });
     this.changed();
     if (!upto) return;
     try {
@@ -409,7 +413,7 @@ export class InboxController {
   send(text: string): boolean {
     const visitorId = this.selected;
     const content = text.trim();
-    if (!visitorId || !content || content.length > 4000) return false;
+    if (!visitorId || !content || content.length > MAX_LENGTH) return false;
     this.stopTyping();
     this.outbox.send({ visitorId, content });
     return true;
@@ -429,7 +433,7 @@ export class InboxController {
   }
 
   private changed(): void {
-    this.opts.onChange?.();
+    this.host.requestUpdate();
   }
 }
 

@@ -1,13 +1,17 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { TokenSource } from '../client/token-source.js';
 import type { ChatMessage } from '../client/types.js';
-import { ADMIN, isTeam } from '../protocol/wire.js';
+import { emit } from '../client/ui/emit.js';
 import { adminStyles } from './kefu-admin.styles.js';
 import { Attention } from './attention.js';
-import { InboxController, type InboxConversation, type PendingReply } from './inbox-controller.js';
+import { InboxController, type InboxConversation } from './inbox-controller.js';
 import { pickAdminStrings } from './i18n/pick-admin-strings.js';
+import { displayName } from './visitor-labels.js';
+import './kefu-inbox-list.js';
+import './kefu-conversation.js';
+import './kefu-visitor-details.js';
+import type { KefuConversation } from './kefu-conversation.js';
 
 /** How long a visitor may wait unanswered before the reminder repeats. */
 const REMIND_AFTER_MS = 60_000;
@@ -16,6 +20,11 @@ const REMIND_AFTER_MS = 60_000;
  * The agent console: every conversation, latest activity first, and the
  * selected one with its history, composer and visitor details. Real time
  * through the hidden-iframe stream, falling back to the long poll by itself.
+ *
+ * The shell: the header (connection, notifications, presence), the layout,
+ * and the InboxController, whose data it hands down to `<kefu-inbox-list>`,
+ * `<kefu-conversation>` and `<kefu-visitor-details>` as properties; their
+ * events come back up here and stop here (only the events below leave the console).
  *
  * @attr token - the agent JWT
  * @attr token-url - where a fresh token is fetched (JSON `{token}`) before this one expires
@@ -29,9 +38,9 @@ const REMIND_AFTER_MS = 60_000;
  *
  * @csspart base - the whole console
  * @csspart header - the top bar with the presence switch
- * @csspart list - the conversation list
- * @csspart conversation - the open conversation
- * @csspart details - the visitor details column
+ * @csspart list - the conversation list (`<kefu-inbox-list>`)
+ * @csspart conversation - the open conversation (`<kefu-conversation>`)
+ * @csspart details - the visitor details column (`<kefu-visitor-details>`)
  *
  * @cssproperty --kefu-accent, --kefu-on-accent, --kefu-background, --kefu-text, --kefu-muted, --kefu-line, --kefu-surface, --kefu-font, --kefu-radius, --kefu-admin-height
  */
@@ -46,20 +55,15 @@ export class KefuAdmin extends LitElement {
   @property() transport: 'iframe' | 'long-poll' = 'iframe';
   @property() override lang = '';
 
-  @state() private filter = '';
-  @state() private revision = 0;
   @state() private expired = false;
   @state() private liveText = '';
 
-  @query('.messages') private messagesEl?: HTMLElement;
+  @query('kefu-conversation') private conversationEl?: KefuConversation;
 
   private inbox?: InboxController;
   private tokens?: TokenSource;
   private readonly attention = new Attention();
   private remindTimer: ReturnType<typeof setInterval> | undefined;
-  private nearBottom = true;
-  private anchor?: { height: number; top: number };
-  private shownFor?: string;
 
   private get t() {
     return pickAdminStrings(this.lang);
@@ -71,6 +75,8 @@ export class KefuAdmin extends LitElement {
   }
 
   override connectedCallback(): void {
+    // Made before super's call, which then connects it (and again after every re-attach).
+    this.ensureInbox();
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.handleVisibility);
     window.addEventListener('pagehide', this.handlePageHide);
@@ -84,31 +90,21 @@ export class KefuAdmin extends LitElement {
     document.removeEventListener('visibilitychange', this.handleVisibility);
     window.removeEventListener('pagehide', this.handlePageHide);
     clearInterval(this.remindTimer);
-    this.inbox?.stop();
-    this.tokens?.dispose();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('token') && this.tokens && this.token) this.tokens.token = this.token;
-    if (!this.inbox && (this.token || this.tokenUrl)) void this.boot();
-    const el = this.messagesEl;
-    if (el && !this.anchor) this.nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-    if (this.inbox?.selected !== this.shownFor) this.nearBottom = true;
+    // A page may set the token after inserting the element.
+    if (changed.has('token') || changed.has('tokenUrl')) this.ensureInbox();
   }
 
   protected override updated(): void {
-    const el = this.messagesEl;
-    if (el) {
-      if (this.anchor) {
-        el.scrollTop = el.scrollHeight - this.anchor.height + this.anchor.top;
-        if (!this.inbox?.loadingOlder) this.anchor = undefined;
-      } else if (this.nearBottom) el.scrollTop = el.scrollHeight;
-    }
-    this.shownFor = this.inbox?.selected;
     this.attention.setCount(this.inbox?.totalUnread ?? 0);
   }
 
-  private async boot(): Promise<void> {
+  /** The controller, once there is a token or a place to get one. */
+  private ensureInbox(): void {
+    if (this.inbox || !(this.token || this.tokenUrl)) return;
     this.tokens = new TokenSource(this.token, {
       url: this.tokenUrl,
       // A credential is minted only by a request a link or an image cannot make.
@@ -124,19 +120,15 @@ export class KefuAdmin extends LitElement {
         }
       },
     });
-    const inbox = new InboxController({
+    this.inbox = new InboxController(this, {
       base: this.base,
       tokens: this.tokens,
       transport: this.transport === 'long-poll' ? 'long-poll' : 'iframe',
-      onChange: () => this.revision++,
       onVisitorMessage: (c, m) => this.handleVisitorMessage(c, m),
       onUnauthorized: () => (this.expired = true),
       streamContainer: () => this.renderRoot,
     });
-    inbox.viewing = !document.hidden;
-    this.inbox = inbox;
-    if (!this.token && this.tokenUrl) await this.tokens.refresh();
-    await inbox.start();
+    this.inbox.viewing = !document.hidden;
   }
 
   private readonly unlock = (): void => this.attention.unlockSound();
@@ -160,18 +152,10 @@ export class KefuAdmin extends LitElement {
     }).catch(() => {});
   };
 
-  private dispatch(name: string, detail?: unknown): void {
-    this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
-  }
-
-  private displayName(c: InboxConversation | undefined, visitorId: string): string {
-    return c?.name || c?.email || this.t.anonymous(shortId(visitorId));
-  }
-
   private handleVisitorMessage(c: InboxConversation, m: ChatMessage): void {
-    const name = this.displayName(c, c.visitorId);
+    const name = displayName(c, c.visitorId, this.t);
     this.liveText = `${name}: ${m.content}`;
-    this.dispatch('kefu-visitor-message', { visitorId: c.visitorId, message: m });
+    emit(this, 'kefu-visitor-message', { visitorId: c.visitorId, message: m });
     if (this.inbox?.presence === 'away') return;
     this.attention.chime();
     if (document.hidden || this.inbox?.selected !== c.visitorId) {
@@ -187,81 +171,91 @@ export class KefuAdmin extends LitElement {
     if (!waiting.length) return;
     this.attention.chime();
     for (const c of waiting) {
-      const name = this.displayName(c, c.visitorId);
+      const name = displayName(c, c.visitorId, this.t);
       this.attention.notify(this.t.waiting(name), c.lastMessage?.content ?? '', c.visitorId, () => void this.select(c.visitorId));
     }
   }
 
   private async select(visitorId: string | undefined): Promise<void> {
-    this.nearBottom = true;
     await this.inbox?.select(visitorId);
-    if (visitorId) this.dispatch('kefu-select', { visitorId });
+    if (visitorId) emit(this, 'kefu-select', { visitorId });
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus({ preventScroll: true });
+    await this.conversationEl?.focusComposer();
   }
 
   private async askNotifications(): Promise<void> {
     await this.attention.askNotifications();
-    this.revision++;
+    this.requestUpdate();
   }
 
-  private readonly handleScroll = (): void => {
-    const el = this.messagesEl;
-    const inbox = this.inbox;
-    if (!el || !inbox?.selected || inbox.loadingOlder || el.scrollTop > 40) return;
-    if (inbox.hasMore.get(inbox.selected) === false) return;
-    this.anchor = { height: el.scrollHeight, top: el.scrollTop };
-    void inbox.loadOlder();
+  // The inner components' events end here: the console's own contract is the
+  // events listed above, and its `kefu-select` leaves only once the conversation is open.
+
+  private readonly handleSelect = (e: CustomEvent<{ visitorId: string }>): void => {
+    e.stopPropagation();
+    void this.select(e.detail.visitorId);
   };
 
-  private handleKeydown(e: KeyboardEvent): void {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      this.submit();
-    }
-  }
+  private readonly handleBack = (e: CustomEvent<undefined>): void => {
+    e.stopPropagation();
+    void this.select(undefined);
+  };
 
-  private handleInput(e: Event): void {
-    const ta = e.target as HTMLTextAreaElement;
-    ta.style.height = 'auto';
-    ta.style.height = Math.min(ta.scrollHeight, 160) + 'px';
-    if (ta.value.trim()) this.inbox?.noteTyping();
-  }
+  private readonly handleSend = (e: CustomEvent<{ content: string }>): void => {
+    e.stopPropagation();
+    this.inbox?.send(e.detail.content);
+  };
 
-  private submit(e?: Event): void {
-    e?.preventDefault();
-    const ta = this.renderRoot.querySelector<HTMLTextAreaElement>('.composer textarea');
-    if (ta && this.inbox?.send(ta.value)) {
-      ta.value = '';
-      ta.style.height = 'auto';
-      this.nearBottom = true;
-    }
-  }
+  private readonly handleRetry = (e: CustomEvent<{ clientId: string }>): void => {
+    e.stopPropagation();
+    this.inbox?.retry(e.detail.clientId);
+  };
 
-  private matchesFilter(c: InboxConversation): boolean {
-    const q = this.filter.trim().toLowerCase();
-    if (!q) return true;
-    return [c.visitorId, c.name, c.email, c.page, c.lastMessage?.content].some((v) => v && v.toLowerCase().includes(q));
-  }
+  private readonly handleTyping = (e: CustomEvent<{ typing: boolean }>): void => {
+    e.stopPropagation();
+    if (e.detail.typing) this.inbox?.noteTyping();
+    else this.inbox?.stopTyping();
+  };
 
-  private formatTime(iso: string | null | undefined, withDate = false): string {
-    if (!iso) return '';
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return '';
-    const sameDay = d.toDateString() === new Date().toDateString();
-    const opts: Intl.DateTimeFormatOptions =
-      sameDay && !withDate ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
-    return new Intl.DateTimeFormat(this.lang || undefined, opts).format(d);
-  }
+  private readonly handleLoadOlder = (e: CustomEvent<undefined>): void => {
+    e.stopPropagation();
+    void this.inbox?.loadOlder();
+  };
 
   override render(): TemplateResult {
     const t = this.t;
     const inbox = this.inbox;
     if (!inbox) return html`<div class="app" part="base"><p class="empty">${this.token || this.tokenUrl ? t.connecting : t.noToken}</p></div>`;
+    const id = inbox.selected;
+    const c = id ? inbox.conversations.get(id) : undefined;
+    const thread = id ? inbox.threads.get(id) : undefined;
     return html`
-      <div class="app ${inbox.selected ? 'has-selection' : ''}" part="base">
+      <div
+        class="app ${id ? 'has-selection' : ''}"
+        part="base"
+        @kefu-select=${this.handleSelect}
+        @kefu-back=${this.handleBack}
+        @kefu-send=${this.handleSend}
+        @kefu-retry=${this.handleRetry}
+        @kefu-typing=${this.handleTyping}
+        @kefu-load-older=${this.handleLoadOlder}
+      >
         ${this.renderHeader()} ${this.expired ? html`<div class="banner" role="alert">${t.sessionExpired}</div>` : nothing}
-        ${this.renderList()} ${this.renderConversation()} ${this.renderDetails()}
+        <kefu-inbox-list part="list" lang=${this.lang} .conversations=${inbox.sorted} .selected=${id} ?loaded=${inbox.listLoaded}></kefu-inbox-list>
+        <kefu-conversation
+          part="conversation"
+          lang=${this.lang}
+          .visitorId=${id}
+          .conversation=${c}
+          .messages=${thread?.log.messages ?? []}
+          .pending=${inbox.pending.filter((p) => p.visitorId === id)}
+          .typer=${id ? inbox.typing.get(id) : undefined}
+          .readUpto=${id ? (inbox.visitorReadUpto.get(id) ?? 0) : 0}
+          .me=${inbox.me}
+          ?hasMore=${thread?.hasMore ?? false}
+          ?loadingOlder=${thread?.loading ?? false}
+        ></kefu-conversation>
+        <kefu-visitor-details part="details" lang=${this.lang} .visitorId=${id} .conversation=${c}></kefu-visitor-details>
         <div class="sr-only" aria-live="polite">${this.liveText}</div>
       </div>
     `;
@@ -286,12 +280,7 @@ export class KefuAdmin extends LitElement {
           : nothing}
         <div class="presence" role="group" aria-label=${t.presence}>
           ${(['online', 'away'] as const).map(
-            (s) => html`<button
-              type="button"
-              data-presence=${s}
-              aria-pressed=${String(inbox.presence === s)}
-              @click=${() => inbox.setPresence(s)}
-            >
+            (s) => html`<button type="button" data-presence=${s} aria-pressed=${String(inbox.presence === s)} @click=${() => inbox.setPresence(s)}>
               <span class="dot ${s === 'online' ? 'on' : ''}"></span>${s === 'online' ? t.online : t.away}
             </button>`,
           )}
@@ -299,185 +288,6 @@ export class KefuAdmin extends LitElement {
       </header>
     `;
   }
-
-  private renderList(): TemplateResult {
-    const t = this.t;
-    const inbox = this.inbox!;
-    const all = inbox.sorted;
-    const shown = all.filter((c) => this.matchesFilter(c));
-    return html`
-      <aside class="list" part="list" aria-label=${t.conversations}>
-        <input
-          class="filter"
-          type="search"
-          aria-label=${t.filter}
-          placeholder=${t.filterPlaceholder}
-          .value=${this.filter}
-          @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)}
-        />
-        ${!all.length && inbox.listLoaded ? html`<p class="empty">${t.noConversations}</p>` : nothing}
-        ${all.length && !shown.length ? html`<p class="empty">${t.noMatch}</p>` : nothing}
-        <ul>
-          ${repeat(
-            shown,
-            (c) => c.visitorId,
-            (c) => html`<li>
-              <button
-                type="button"
-                class="conv ${c.unread ? 'has-unread' : ''}"
-                data-visitor=${c.visitorId}
-                aria-current=${String(c.visitorId === inbox.selected)}
-                @click=${() => this.select(c.visitorId)}
-              >
-                <span class="dot ${c.online ? 'on' : ''}" title=${c.online ? t.visitorOnline : t.visitorOffline}></span>
-                <span class="who">${this.displayName(c, c.visitorId)}</span>
-                <span class="when">${this.formatTime(c.lastMessage?.createdAt ?? c.lastMessageAt)}</span>
-                <span class="last">${c.lastMessage?.content ?? ''}</span>
-                ${c.unread ? html`<span class="count" aria-label=${t.unread(c.unread)}>${c.unread}</span>` : nothing}
-                ${c.page ? html`<span class="page">${c.page}</span>` : nothing}
-              </button>
-            </li>`,
-          )}
-        </ul>
-      </aside>
-    `;
-  }
-
-  private renderConversation(): TemplateResult {
-    const t = this.t;
-    const inbox = this.inbox!;
-    const id = inbox.selected;
-    if (!id) return html`<main part="conversation"><p class="empty">${t.pick}</p></main>`;
-    const c = inbox.conversations.get(id);
-    const log = inbox.logs.get(id);
-    const typer = inbox.typing.get(id);
-    const pending = inbox.pending.filter((p) => p.visitorId === id);
-    let previous = '';
-    return html`
-      <main part="conversation">
-        <div class="conv-head">
-          <button class="link-button back" type="button" @click=${() => this.select(undefined)}>${t.back}</button>
-          <span class="dot ${c?.online ? 'on' : ''}"></span>
-          <div>
-            <h2>${this.displayName(c, id)} ${this.renderIdentity(c)}</h2>
-            <div class="sub">${c?.online ? t.visitorOnline : t.visitorOffline}${c?.page ? html` · ${c.page}` : nothing}</div>
-          </div>
-        </div>
-        <div class="messages" tabindex="0" aria-label=${t.conversations} @scroll=${this.handleScroll}>
-          ${inbox.loadingOlder ? html`<p class="note">${t.loadingOlder}</p>` : nothing}
-          ${repeat(
-            log?.messages ?? [],
-            (m) => m.mid,
-            (m) => {
-              const showName = m.from !== previous;
-              previous = m.from;
-              return this.renderMessage(m, showName, c, id);
-            },
-          )}
-          ${repeat(pending, (p) => p.clientId, (p) => this.renderPending(p))}
-        </div>
-        ${typer ? html`<div class="typing">${t.typing(typer.name || (isTeam(typer.from) ? t.team : this.displayName(c, id)))}</div>` : nothing}
-        <form class="composer" @submit=${this.submit}>
-          <textarea
-            rows="1"
-            aria-label=${t.messageLabel}
-            placeholder=${t.placeholder}
-            @keydown=${this.handleKeydown}
-            @input=${this.handleInput}
-            @blur=${() => inbox.stopTyping()}
-          ></textarea>
-          <button class="send" type="submit">${t.send}</button>
-        </form>
-      </main>
-    `;
-  }
-
-  private renderMessage(m: ChatMessage, showName: boolean, c: InboxConversation | undefined, visitorId: string): TemplateResult {
-    const t = this.t;
-    const inbox = this.inbox!;
-    const fromVisitor = !isTeam(m.from);
-    const mine = m.from === inbox.me;
-    const name = fromVisitor ? this.displayName(c, visitorId) : mine ? t.you : m.fromName || (m.from === ADMIN ? t.team : m.from);
-    const seen = !fromVisitor && (m.read || m.mid <= (inbox.visitorReadUpto.get(visitorId) ?? 0));
-    return html`
-      <div class="msg ${fromVisitor ? 'visitor' : 'agent'} ${!fromVisitor && !mine ? 'colleague' : ''}" data-mid=${m.mid}>
-        ${showName ? html`<div class="name">${name}</div>` : nothing}
-        <div class="bubble">${m.content}</div>
-        <div class="meta">
-          ${m.createdAt ? html`<time datetime=${m.createdAt}>${this.formatTime(m.createdAt)}</time>` : nothing}
-          ${fromVisitor ? nothing : html`<span class="state" data-state=${seen ? 'seen' : 'sent'}>${seen ? t.seen : t.sent}</span>`}
-        </div>
-      </div>
-    `;
-  }
-
-  private renderPending(p: PendingReply): TemplateResult {
-    const t = this.t;
-    return html`
-      <div class="msg agent ${p.state}" data-client-id=${p.clientId}>
-        <div class="bubble">${p.content}</div>
-        <div class="meta">
-          <span class="state" data-state=${p.state}>${p.state === 'failed' ? t.failed : t.sending}</span>
-          ${p.state === 'failed' ? html`<button class="retry" type="button" @click=${() => this.inbox?.retry(p.clientId)}>${t.retry}</button>` : nothing}
-        </div>
-      </div>
-    `;
-  }
-
-  /** Whether the site vouched for this visitor: typed names and emails can be anyone's. */
-  private renderIdentity(c: InboxConversation | undefined): TemplateResult {
-    const t = this.t;
-    return c?.verified
-      ? html`<span class="identity verified" data-verified="true" title=${t.verifiedHint}>${t.verified}</span>`
-      : html`<span class="identity" data-verified="false" title=${t.unverifiedHint}>${t.unverified}</span>`;
-  }
-
-  private renderDetails(): TemplateResult {
-    const t = this.t;
-    const inbox = this.inbox!;
-    const id = inbox.selected;
-    const c = id ? inbox.conversations.get(id) : undefined;
-    if (!id) return html`<aside class="details" part="details"></aside>`;
-    const row = (label: string, value: TemplateResult | string | null | undefined) =>
-      html`<div><dt>${label}</dt><dd>${value || t.none}</dd></div>`;
-    return html`
-      <aside class="details" part="details" aria-label=${t.details}>
-        <h3>${t.details}</h3>
-        <dl>
-          ${row(t.visitor, id)} ${row(t.identity, this.renderIdentity(c))}
-          ${row(t.name, c?.name)} ${row(t.email, c?.email ? html`<a href=${'mailto:' + c.email}>${c.email}</a>` : null)}
-          ${row(t.page, safeLink(c?.page))} ${row(t.referrer, safeLink(c?.referrer))}
-          ${row(t.firstSeen, this.formatTime(c?.firstSeenAt, true))}
-          ${row(t.lastSeen, c?.online ? t.visitorOnline : this.formatTime(c?.lastSeenAt, true))}
-          ${c?.consentAt ? row(t.consent, this.formatTime(c.consentAt, true)) : nothing}
-        </dl>
-      </aside>
-    `;
-  }
-}
-
-/**
- * Enough of a visitor id to tell visitors apart in the list (the details column
- * shows it whole). Only for display: six of the 22 random characters of Kefu's
- * own ids; ids other software chose (`guest42`, a session id) as they are, cut when long.
- */
-function shortId(id: string): string {
-  if (/^v_[A-Za-z0-9_-]{22}$/.test(id)) return id.slice(2, 8);
-  return id.length > 12 ? id.slice(0, 11) + '…' : id;
-}
-
-/** A link only for http(s) URLs: page and referrer come from the visitor's browser. */
-function safeLink(url: string | null | undefined): TemplateResult | string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    if (u.protocol === 'http:' || u.protocol === 'https:') {
-      return html`<a href=${u.href} target="_blank" rel="noopener noreferrer">${url}</a>`;
-    }
-  } catch {
-    // not a URL: shown as text
-  }
-  return url;
 }
 
 declare global {
@@ -486,6 +296,5 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'kefu-visitor-message': CustomEvent<{ visitorId: string; message: ChatMessage }>;
-    'kefu-select': CustomEvent<{ visitorId: string }>;
   }
 }

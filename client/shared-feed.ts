@@ -31,6 +31,11 @@ export class SharedFeed {
     return this.leading;
   }
 
+  /** The newest cursor this tab knows of, led or heard: where a restart carries on. */
+  get cursor(): string | undefined {
+    return this.lastCursor;
+  }
+
   start(cursor: string | undefined): void {
     this.lastCursor = cursor;
     if (typeof BroadcastChannel !== 'undefined') {

@@ -42,8 +42,14 @@ export class TokenSource {
     return this.inflight;
   }
 
+  /** Stops renewing (the console left the page); `resume()` starts again. */
   dispose(): void {
     clearTimeout(this.timer);
+  }
+
+  /** Renews on schedule again after `dispose()`. */
+  resume(): void {
+    this.schedule();
   }
 
   private async fetchToken(): Promise<string | undefined> {

@@ -1,20 +1,19 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiError } from '../client/api-error.js';
 import { Backoff } from '../client/backoff.js';
-import { FallbackTransport } from '../client/fallback-transport.js';
-import { IframeStreamTransport } from '../client/iframe-stream-transport.js';
-import { createIntervalPollTransport } from '../client/interval-poll-transport.js';
-import { createLongPollTransport } from '../client/long-poll-transport.js';
+import { createFeed, HistoryPager, RemoteTyping, type FeedKind, type Typer } from '../client/chat-session.js';
+import { MAX_LENGTH } from '../client/ui/composer.js';
 import { MessageLog } from '../client/message-log.js';
 import { Outbox } from '../client/outbox.js';
 import { SharedFeed } from '../client/shared-feed.js';
 import { sleep } from '../client/sleep.js';
 import { VisitorApi, type SessionRequest } from '../client/visitor-api.js';
-import type { Transport, TransportHandlers } from '../client/transport.js';
 import { TypingSignal } from '../client/typing-signal.js';
+import type { TransportHandlers } from '../client/transport.js';
 import type { ChatMessage, FeedBatch, FeedStatus, SessionAnswer } from '../client/types.js';
 import { VisitorStorage } from './visitor-storage.js';
 
-export type TransportKind = 'long-poll' | 'iframe' | 'poll';
+export type TransportKind = FeedKind;
 export type OwnState = 'sending' | 'sent' | 'read' | 'failed';
 
 export interface PendingMessage {
@@ -29,8 +28,6 @@ export interface ChatControllerOptions {
   transport: TransportKind;
   /** Called with messages from the team as they arrive live (not history pages). */
   onIncoming?: (messages: ChatMessage[]) => void;
-  /** Called after every change of state. */
-  onChange?: () => void;
   /** Where the stream's hidden iframe goes. */
   streamContainer?: () => Node | null | undefined;
   /**
@@ -41,15 +38,20 @@ export interface ChatControllerOptions {
 }
 
 const PAGE = 30;
-export const MAX_LENGTH = 4000;
 
 /**
  * One visitor's conversation, without any DOM: the session and its stored
  * token, history paging, sending with states and retries (the same
  * `clientId`, so a retry never doubles a message), read receipts, typing both
  * ways, and the shared real-time feed.
+ *
+ * A Lit ReactiveController: nothing happens until the host asks to `start()`
+ * (the panel opens, or this browser already has a conversation). While the
+ * host is out of the document everything stops (requests aborted, the feed
+ * closed, timers cleared); put back, it carries on from the feed's last
+ * cursor, without a new session or history page.
  */
-export class ChatController {
+export class ChatController implements ReactiveController {
   visitorId: string | undefined;
   name: string | null = null;
   email: string | null = null;
@@ -61,17 +63,19 @@ export class ChatController {
   agentsOnline = -1;
   status: FeedStatus = 'connecting';
   started = false;
-  hasMore = true;
-  loadingOlder = false;
   readonly log = new MessageLog();
-  /** Who of the team is typing right now. */
-  typing: { from: string; name?: string } | undefined;
+  /** History paging: `hasMore`, `loading`. */
+  readonly history = new HistoryPager(this.log, (before, limit, signal) => this.api.history(before, limit, signal), PAGE);
 
-  private readonly api: VisitorApi;
+  readonly api: VisitorApi;
   private readonly storage: VisitorStorage;
   private feed: SharedFeed | undefined;
   private readUpto = 0;
-  private typingExpiry: ReturnType<typeof setTimeout> | undefined;
+  private readonly remoteTyping = new RemoteTyping(() => this.changed());
+  /** Aborted when the host leaves the document; undefined while it is out. */
+  private connection: AbortController | undefined;
+  /** What `start()` was last asked with: the session resumes with it when the host comes back. */
+  private wanted: SessionRequest | undefined;
   private readonly outbox = new Outbox<PendingMessage, ChatMessage>({
     deliver: async (p) => {
       if (!this.started) await this.start();
@@ -85,11 +89,35 @@ export class ChatController {
   });
   private readonly ownTyping = new TypingSignal((typing) => this.api.typing(typing));
   private starting: Promise<void> | undefined;
-  private readonly stopped = new AbortController();
 
-  constructor(private readonly opts: ChatControllerOptions) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly opts: ChatControllerOptions,
+  ) {
     this.storage = new VisitorStorage(opts.base);
     this.api = new VisitorApi(opts.base, this.storage.token ?? undefined);
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.connection = new AbortController();
+    if (this.started) this.feed?.start(this.feed.cursor);
+    else if (this.wanted) void this.start(this.wanted);
+  }
+
+  hostDisconnected(): void {
+    this.connection?.abort();
+    this.connection = undefined;
+    // An unfinished start belongs to the old connection; hostConnected begins a fresh one.
+    this.starting = undefined;
+    this.feed?.stop();
+    this.remoteTyping.clear();
+    this.ownTyping.cancel();
+  }
+
+  /** Who of the team is typing right now. */
+  get typing(): Typer | undefined {
+    return this.remoteTyping.get('');
   }
 
   /** True when this browser already has a conversation with this server. */
@@ -133,29 +161,32 @@ export class ChatController {
     }
   }
 
-  /** Opens (or resumes) the session, loads the latest page and starts the feed. */
+  /** Opens (or resumes) the session, loads the latest page and starts the feed; again after a re-attach. */
   start(profile: SessionRequest = {}): Promise<void> {
-    this.starting ??= this.doStart(profile).finally(() => (this.starting = undefined));
-    return this.starting;
+    this.wanted = profile;
+    const signal = this.connection?.signal;
+    if (!signal) return Promise.resolve();
+    const run: Promise<void> = (this.starting ??= this.doStart(profile, signal).finally(() => {
+      if (this.starting === run) this.starting = undefined;
+    }));
+    return run;
   }
 
-  private async doStart(profile: SessionRequest): Promise<void> {
+  private async doStart(profile: SessionRequest, signal: AbortSignal): Promise<void> {
     const backoff = new Backoff({ baseMs: 1000 });
-    const signal = this.stopped.signal;
     let identity = this.opts.identity?.token;
     let renewedIdentity = false;
     while (!signal.aborted) {
       try {
-        const session = await this.api.session({
-          ...profile,
-          identity,
-          page: location.href,
-          referrer: document.referrer || undefined,
-        });
+        const session = await this.api.session(
+          { ...profile, identity, page: location.href, referrer: document.referrer || undefined },
+          signal,
+        );
         this.storage.token = session.token;
         this.remember(session, profile);
         if (!this.started) {
-          await this.loadLatest();
+          await this.history.latest(signal);
+          if (signal.aborted) return;
           this.startFeed(session.cursor);
           this.started = true;
         }
@@ -215,38 +246,8 @@ export class ChatController {
     this.changed();
   }
 
-  stop(): void {
-    this.stopped.abort();
-    this.feed?.stop();
-    clearTimeout(this.typingExpiry);
-    this.ownTyping.cancel();
-  }
-
-  private async loadLatest(): Promise<void> {
-    const page = await this.api.history(undefined, PAGE);
-    this.hasMore = page.length >= PAGE;
-    this.log.add(page);
-  }
-
-  async loadOlder(): Promise<void> {
-    if (!this.hasMore || this.loadingOlder || !this.started) return;
-    const before = this.log.oldestMid;
-    if (before === undefined) {
-      this.hasMore = false;
-      return;
-    }
-    this.loadingOlder = true;
-    this.changed();
-    try {
-      const page = await this.api.history(before, PAGE);
-      this.hasMore = page.length >= PAGE;
-      this.log.add(page);
-    } catch {
-      // Paging is retried by the next scroll.
-    } finally {
-      this.loadingOlder = false;
-      this.changed();
-    }
+  loadOlder(): Promise<void> {
+    return this.started ? this.history.older(() => this.changed(), this.connection?.signal) : Promise.resolve();
   }
 
   private startFeed(cursor: string): void {
@@ -263,29 +264,14 @@ export class ChatController {
         void this.start();
       },
     };
-    const poll = (c: string | undefined, wait: number, signal: AbortSignal) => this.api.poll(c, wait, signal);
-    const make = (h: TransportHandlers): Transport => {
-      switch (this.opts.transport) {
-        case 'poll':
-          return createIntervalPollTransport(poll, h);
-        case 'iframe':
-          return new FallbackTransport(
-            (hh, giveUp) =>
-              new IframeStreamTransport(hh, {
-                base: this.opts.base,
-                path: '/kefu/visitor/stream',
-                ticket: (signal) => this.api.streamTicket(signal),
-                container: this.opts.streamContainer,
-                onFallback: giveUp,
-              }),
-            (hh) => createLongPollTransport(poll, hh),
-            h,
-          );
-        default:
-          return createLongPollTransport(poll, h);
-      }
+    const feed = {
+      poll: (c: string | undefined, wait: number, signal: AbortSignal) => this.api.poll(c, wait, signal),
+      streamPath: '/kefu/visitor/stream',
+      ticket: (signal: AbortSignal) => this.api.streamTicket(signal),
+      base: this.opts.base,
+      container: this.opts.streamContainer,
     };
-    this.feed = new SharedFeed(`kefu:${this.visitorId}`, make, handlers);
+    this.feed = new SharedFeed(`kefu:${this.visitorId}`, (h) => createFeed(this.opts.transport, feed, h), handlers);
     this.feed.start(cursor);
   }
 
@@ -299,20 +285,10 @@ export class ChatController {
       else if (ev.type === 'read' && ev.by === 'agent' && (!ev.visitorId || ev.visitorId === this.visitorId)) {
         this.readUpto = Math.max(this.readUpto, ev.upto);
         this.log.markRead(ev.upto, (m) => this.isOwn(m));
-      } else if (ev.type === 'typing' && ev.from !== this.visitorId) {
-        clearTimeout(this.typingExpiry);
-        if (ev.typing) {
-          this.typing = { from: ev.from, name: ev.name };
-          // protocol-notes: typing expires on the receiver after 6 s.
-          this.typingExpiry = setTimeout(() => {
-            this.typing = undefined;
-            this.changed();
-          }, 6000);
-        } else this.typing = undefined;
-      }
+      } else if (ev.type === 'typing' && ev.from !== this.visitorId) this.remoteTyping.set('', ev.typing, ev);
     }
     const incoming = fresh.filter((m) => !this.isOwn(m));
-    if (incoming.length && this.typing && incoming.some((m) => m.from === this.typing?.from)) this.typing = undefined;
+    for (const m of incoming) this.remoteTyping.heard('', m.from);
     if (live && incoming.length) this.opts.onIncoming?.(incoming);
     this.changed();
   }
@@ -341,6 +317,6 @@ export class ChatController {
   }
 
   private changed(): void {
-    this.opts.onChange?.();
+    this.host.requestUpdate();
   }
 }

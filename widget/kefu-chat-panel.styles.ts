@@ -1,6 +1,9 @@
 import { css } from 'lit';
+import { messagePartStyles } from '../client/ui/message-parts.styles.js';
 
-export const panelStyles = css`
+export const panelStyles = [
+  messagePartStyles,
+  css`
   :host {
     --_accent: var(--kefu-accent, var(--_accent-attr, #2563eb));
     --_on-accent: var(--kefu-on-accent, #fff);
@@ -167,17 +170,6 @@ export const panelStyles = css`
   .state[data-state='read'] {
     color: var(--_accent);
   }
-  .state[data-state='failed'] {
-    color: #dc2626;
-  }
-  .retry {
-    border: 0;
-    padding: 0;
-    background: none;
-    color: var(--_accent);
-    text-decoration: underline;
-    font-size: inherit;
-  }
   .note {
     align-self: center;
     text-align: center;
@@ -329,4 +321,5 @@ export const panelStyles = css`
       animation: none;
     }
   }
-`;
+`,
+];

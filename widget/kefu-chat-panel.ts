@@ -1,7 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { ChatController, MAX_LENGTH, type PendingMessage, type TransportKind } from './chat-controller.js';
+import { ChatController, type TransportKind } from './chat-controller.js';
+import { clearComposer, composerInput, composerKeydown, MAX_LENGTH } from '../client/ui/composer.js';
+import { emit } from '../client/ui/emit.js';
+import { messageMeta, pendingMessage } from '../client/ui/message-parts.js';
 import { panelStyles } from './kefu-chat-panel.styles.js';
 import { pickLocale, pickStrings } from './i18n/pick-strings.js';
 import { TitleFlasher } from './title-flasher.js';
@@ -29,34 +31,56 @@ const SEND_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 1
  *
  * @cssproperty --kefu-accent, --kefu-on-accent, --kefu-background, --kefu-text, --kefu-muted, --kefu-surface, --kefu-radius, --kefu-panel-width, --kefu-panel-height
  */
-@customElement('kefu-chat-panel')
 export class KefuChatPanel extends LitElement {
   static override styles = panelStyles;
 
-  @property() server = '';
-  @property({ reflect: true }) position: 'right' | 'left' = 'right';
-  @property() heading?: string;
-  @property() greeting?: string;
-  @property() override lang = '';
-  @property() transport: TransportKind = 'long-poll';
-  @property({ type: Boolean }) prechat = false;
-  @property() name?: string;
-  @property() email?: string;
+  // Declared without decorators: their helper costs the widget bytes it does not have.
+  static override properties = {
+    server: {},
+    position: { reflect: true },
+    heading: {},
+    greeting: {},
+    lang: {},
+    transport: {},
+    prechat: { type: Boolean },
+    name: {},
+    email: {},
+    identity: {},
+    identityUrl: {},
+    identityNonce: {},
+    consent: {},
+    privacyUrl: {},
+    open: { type: Boolean, reflect: true },
+    offlineSent: { state: true },
+    liveText: { state: true },
+    notice: { state: true },
+  };
+
+  server = '';
+  position: 'right' | 'left' = 'right';
+  heading?: string;
+  greeting?: string;
+  override lang = '';
+  transport: TransportKind = 'long-poll';
+  prechat = false;
+  name?: string;
+  email?: string;
   /** An identity token the site signed (see ChatControllerOptions.identity). */
-  @property() identity?: string;
-  @property() identityUrl?: string;
-  @property() identityNonce?: string;
+  identity?: string;
+  identityUrl?: string;
+  identityNonce?: string;
   /** Consent text; when set, the visitor ticks it before the first message. */
-  @property() consent?: string;
-  @property() privacyUrl?: string;
-  @property({ type: Boolean, reflect: true }) open = false;
+  consent?: string;
+  privacyUrl?: string;
+  open = false;
 
-  @state() private offlineSent = false;
-  @state() private liveText = '';
-  @state() private notice = '';
-  @state() private revision = 0;
+  private offlineSent = false;
+  private liveText = '';
+  private notice = '';
 
-  @query('.messages') private messagesEl?: HTMLElement;
+  private get messagesEl(): HTMLElement | null {
+    return this.renderRoot.querySelector('.messages');
+  }
 
   private controller?: ChatController;
   private readonly flasher = new TitleFlasher();
@@ -69,27 +93,31 @@ export class KefuChatPanel extends LitElement {
   }
 
   override connectedCallback(): void {
+    // <kefu-chat> sets every property before it inserts the panel, so the
+    // controller is made here, once; its hostConnected runs in super's call.
+    this.controller ??= new ChatController(this, {
+      base: this.server,
+      transport: this.transport,
+      identity: this.identity ? { token: this.identity, url: this.identityUrl, nonce: this.identityNonce } : undefined,
+      onIncoming: (messages) => this.handleIncoming(messages),
+      streamContainer: () => this.renderRoot,
+    });
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.handleVisibility);
+    // A returning visitor's conversation starts at once, to keep the unread badge current.
+    if (this.controller.hasToken) this.begin();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.handleVisibility);
-    this.controller?.stop();
     this.flasher.stop();
   }
 
-  private ensureController(): ChatController {
-    this.controller ??= new ChatController({
-      base: this.server,
-      transport: this.transport,
-      identity: this.identity ? { token: this.identity, url: this.identityUrl, nonce: this.identityNonce } : undefined,
-      onChange: () => this.revision++,
-      onIncoming: (messages) => this.handleIncoming(messages),
-      streamContainer: () => this.renderRoot,
-    });
-    return this.controller;
+  /** Opens the session unless the pre-chat form has to come first. */
+  private begin(): void {
+    const c = this.controller!;
+    if (!c.started && !this.needsPrechat) void c.start({ name: this.name || undefined, email: this.email || undefined });
   }
 
   private get needsPrechat(): boolean {
@@ -116,11 +144,6 @@ export class KefuChatPanel extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.server) return;
-    const c = this.ensureController();
-    if ((this.open || c.hasToken) && !c.started && !this.needsPrechat) {
-      void c.start({ name: this.name || undefined, email: this.email || undefined });
-    }
     if (changed.has('open') && this.open) this.nearBottom = true;
     const el = this.messagesEl;
     if (el && !this.anchor) this.nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
@@ -131,10 +154,11 @@ export class KefuChatPanel extends LitElement {
     if (el) {
       if (this.anchor) {
         el.scrollTop = el.scrollHeight - this.anchor.height + this.anchor.top;
-        if (!this.controller?.loadingOlder) this.anchor = undefined;
+        if (!this.controller?.history.loading) this.anchor = undefined;
       } else if (this.nearBottom) el.scrollTop = el.scrollHeight;
     }
     if (changed.has('open') && this.open) {
+      this.begin();
       this.focusFirst();
     }
     if (this.open && !document.hidden) this.controller?.markSeen();
@@ -150,11 +174,7 @@ export class KefuChatPanel extends LitElement {
     const count = this.controller?.unread ?? 0;
     if (count === this.lastUnread) return;
     this.lastUnread = count;
-    this.dispatch('kefu-unread', { count });
-  }
-
-  private dispatch(name: string, detail?: unknown): void {
-    this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+    emit(this, 'kefu-unread', { count });
   }
 
   private handleIncoming(messages: ChatMessage[]): void {
@@ -175,35 +195,21 @@ export class KefuChatPanel extends LitElement {
     return m.from === ADMIN ? this.t.team : this.t.anAgent;
   }
 
-  private formatTime(iso: string): string {
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return '';
-    const locale = pickLocale(this.lang);
-    const sameDay = d.toDateString() === new Date().toDateString();
-    return new Intl.DateTimeFormat(locale, sameDay ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
-  }
-
   private readonly handleScroll = (): void => {
     const el = this.messagesEl;
     const c = this.controller;
-    if (!el || !c || !c.hasMore || c.loadingOlder || el.scrollTop > 40) return;
+    if (!el || !c || !c.history.hasMore || c.history.loading || el.scrollTop > 40) return;
     this.anchor = { height: el.scrollHeight, top: el.scrollTop };
     void c.loadOlder();
   };
 
   private handleComposerKeydown(e: KeyboardEvent): void {
-    // isComposing: Enter that confirms a Chinese IME candidate must not send.
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      this.submitComposer();
-    }
+    composerKeydown(e, () => void this.submitComposer());
   }
 
   private handleComposerInput(e: Event): void {
     const ta = e.target as HTMLTextAreaElement;
-    ta.style.height = 'auto';
-    ta.style.height = Math.min(ta.scrollHeight, 120) + 'px';
-    this.notice = ta.value.length > MAX_LENGTH ? this.t.tooLong : '';
+    this.notice = composerInput(ta, 120) ? this.t.tooLong : '';
     if (ta.value.trim()) this.controller?.noteTyping();
   }
 
@@ -222,8 +228,7 @@ export class KefuChatPanel extends LitElement {
     if (ta.value.trim() && !(await this.takeConsent(ta.form))) return;
     this.notice = '';
     if (this.controller.send(ta.value)) {
-      ta.value = '';
-      ta.style.height = 'auto';
+      clearComposer(ta);
       this.nearBottom = true;
     }
   }
@@ -231,7 +236,7 @@ export class KefuChatPanel extends LitElement {
   private async handlePrechat(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const data = new FormData(e.target as HTMLFormElement);
-    await this.ensureController().start({
+    await this.controller!.start({
       name: String(data.get('name') ?? '').trim() || undefined,
       email: String(data.get('email') ?? '').trim() || undefined,
     });
@@ -275,7 +280,7 @@ export class KefuChatPanel extends LitElement {
             <h2 part="heading">${heading}</h2>
             <p class="status" part="status">${this.renderStatus()}</p>
           </div>
-          <button class="icon-button close" part="close" type="button" aria-label=${t.closeChat} @click=${() => this.dispatch('kefu-request-close')}>
+          <button class="icon-button close" part="close" type="button" aria-label=${t.closeChat} @click=${() => emit(this, 'kefu-request-close')}>
             ${CLOSE_ICON}
           </button>
         </header>
@@ -334,8 +339,8 @@ export class KefuChatPanel extends LitElement {
     let previousFrom = '';
     return html`
       <div class="messages" part="messages" tabindex="0" aria-label=${t.conversation} @scroll=${this.handleScroll}>
-        ${c.loadingOlder ? html`<p class="note">${t.loadingOlder}</p>` : nothing}
-        ${c.hasMore && c.log.size > 0
+        ${c.history.loading ? html`<p class="note">${t.loadingOlder}</p>` : nothing}
+        ${c.history.hasMore && c.log.size > 0
           ? nothing
           : html`<div class="msg greeting" part="message"><div class="bubble" part="bubble">${this.greeting || t.greeting}</div></div>`}
         ${repeat(
@@ -347,7 +352,7 @@ export class KefuChatPanel extends LitElement {
             return this.renderMessage(m, showName);
           },
         )}
-        ${repeat(c.pending, (p) => p.clientId, (p) => this.renderPending(p))}
+        ${repeat(c.pending, (p) => p.clientId, (p) => pendingMessage(p, 'own', t, (id) => c.retry(id)))}
         ${this.offlineSent && c.agentsOnline === 0 ? html`<p class="note">${t.offlineThanks}</p>` : nothing}
       </div>
       ${c.typing ? html`<div class="typing" part="typing">${t.typing(c.typing.name || t.anAgent)}</div>` : nothing}
@@ -387,29 +392,13 @@ export class KefuChatPanel extends LitElement {
       <div class="msg ${own ? 'own' : 'theirs'}" part="message" data-mid=${m.mid}>
         ${showName ? html`<div class="who">${this.senderName(m)}</div>` : nothing}
         <div class="bubble" part="bubble">${m.content}</div>
-        <div class="meta" part="meta">
-          ${m.createdAt ? html`<time datetime=${m.createdAt}>${this.formatTime(m.createdAt)}</time>` : nothing}
-          ${state ? html`<span class="state" data-state=${state}>${this.t[state]}</span>` : nothing}
-        </div>
-      </div>
-    `;
-  }
-
-  private renderPending(p: PendingMessage): TemplateResult {
-    const t = this.t;
-    return html`
-      <div class="msg own ${p.state}" part="message" data-client-id=${p.clientId}>
-        <div class="bubble" part="bubble">${p.content}</div>
-        <div class="meta" part="meta">
-          <span class="state" data-state=${p.state}>${p.state === 'failed' ? t.failed : t.sending}</span>
-          ${p.state === 'failed'
-            ? html`<button class="retry" type="button" @click=${() => this.controller?.retry(p.clientId)}>${t.retry}</button>`
-            : nothing}
-        </div>
+        ${messageMeta(m.createdAt, pickLocale(this.lang), state && [state, this.t[state]])}
       </div>
     `;
   }
 }
+
+customElements.define('kefu-chat-panel', KefuChatPanel);
 
 declare global {
   interface HTMLElementTagNameMap {

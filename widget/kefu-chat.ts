@@ -1,6 +1,7 @@
 import { launcherStyles } from './kefu-chat.styles.js';
 import { pickStrings } from './i18n/pick-strings.js';
 import { VisitorStorage } from './visitor-storage.js';
+import { emit } from '../client/ui/emit.js';
 import type { KefuChatPanel } from './kefu-chat-panel.js';
 
 /** The attributes the panel mirrors as properties. */
@@ -159,11 +160,11 @@ export class KefuChat extends HTMLElement {
       void this.loadPanel().then((panel) => {
         if (!this.open) return;
         panel.open = true;
-        this.dispatch('kefu-open');
+        emit(this, 'kefu-open');
       });
     } else if (this.panel?.open) {
       this.panel.open = false;
-      this.dispatch('kefu-close');
+      emit(this, 'kefu-close');
     }
   }
 
@@ -180,10 +181,6 @@ export class KefuChat extends HTMLElement {
       return panel;
     });
     return this.loading;
-  }
-
-  private dispatch(name: string, detail?: unknown): void {
-    this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
   }
 
   private readonly handleKeydown = (e: KeyboardEvent): void => {

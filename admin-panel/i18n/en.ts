@@ -42,6 +42,7 @@ export const en = {
   seen: 'Seen',
   failed: 'Not sent',
   retry: 'Retry',
+  tooLong: 'Replies are limited to 4,000 characters.',
   you: 'You',
   team: 'Team',
   typing: (name: string) => `${name} is typing…`,

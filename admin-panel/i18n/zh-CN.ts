@@ -44,6 +44,7 @@ export const zhCN: AdminStrings = {
   seen: '已读',
   failed: '发送失败',
   retry: '重试',
+  tooLong: '回复最多 4000 个字符。',
   you: '我',
   team: '客服团队',
   typing: (name: string) => `${name} 正在输入…`,

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { InboxController } from '../../admin-panel/inbox-controller.js';
-import { MessageLog } from '../../client/message-log.js';
 import { TokenSource } from '../../client/token-source.js';
 import type { ChatMessage } from '../../client/types.js';
 import { messageConversation } from '../../protocol/wire.js';
+import { expectResumeFromCursor, fakeHost, heldUntilAborted } from '../client/fake-host.js';
 
 const V1 = 'v_AAAAAAAAAAAAAAAAAAAAAA';
 const V2 = 'v_BBBBBBBBBBBBBBBBBBBBBB';
@@ -23,9 +23,28 @@ const msg = (mid: number, from: string, to: string, minutesAgo = 0): ChatMessage
 /** An inbox with no server behind it (a closed port): only its bookkeeping is under test. */
 function inbox() {
   const onVisitorMessage = vi.fn();
-  const c = new InboxController({ base: 'http://127.0.0.1:9', tokens: new TokenSource(token), transport: 'long-poll', onVisitorMessage });
+  const host = fakeHost();
+  const c = new InboxController(host, { base: 'http://127.0.0.1:9', tokens: new TokenSource(token), transport: 'long-poll', onVisitorMessage });
   c.viewing = true;
-  return { c, onVisitorMessage };
+  return { c, host, onVisitorMessage };
+}
+
+/**
+ * A connected inbox whose API answers from the test: the first poll (no
+ * cursor: "from now") brings a visitor message and cursor c1; later polls are
+ * held until aborted.
+ */
+function connectedInbox() {
+  const { c, host } = inbox();
+  vi.spyOn(c.api, 'conversations').mockResolvedValue([]);
+  vi.spyOn(c.api, 'presence').mockResolvedValue();
+  const polls: { cursor: string | undefined; signal: AbortSignal }[] = [];
+  vi.spyOn(c.api, 'poll').mockImplementation((cursor, _wait, signal) => {
+    polls.push({ cursor, signal: signal! });
+    if (cursor === undefined) return Promise.resolve({ cursor: 'c1', messages: [msg(1, V1, 'admin')], events: [], agentsOnline: 1 });
+    return heldUntilAborted(signal!);
+  });
+  return { c, host, polls };
 }
 
 describe('InboxController', () => {
@@ -52,9 +71,9 @@ describe('InboxController', () => {
 
     it('marks guest42\'s own rows on an agent read, and the team\'s on a visitor read', () => {
       const { c } = inbox();
-      c.logs.set('guest42', new MessageLog());
+      c.openThread('guest42');
       c.handleBatch({ messages: [msg(1, 'guest42', 'admin'), msg(2, 'agent:2', 'guest42'), msg(3, 'guest42', 'admin')], events: [] });
-      const readMids = () => c.logs.get('guest42')!.messages.filter((m) => m.read).map((m) => m.mid);
+      const readMids = () => c.threads.get('guest42')!.log.messages.filter((m) => m.read).map((m) => m.mid);
       c.handleBatch({ messages: [], events: [{ type: 'read', visitorId: 'guest42', upto: 3, by: 'agent' }] });
       expect(readMids()).toEqual([1, 3]);
       expect(c.conversations.get('guest42')!.unread).toBe(0);
@@ -71,7 +90,7 @@ describe('InboxController', () => {
       }));
       c.handleBatch({ messages: [msg(1, 'guest42', 'admin')], events: [] });
       await c.select('guest42');
-      expect(history).toHaveBeenCalledWith('guest42', undefined, expect.any(Number));
+      expect(history).toHaveBeenCalledWith('guest42', undefined, expect.any(Number), undefined);
       expect(read).toHaveBeenLastCalledWith('guest42', 1);
       c.handleBatch({ messages: [msg(2, 'guest42', 'admin')], events: [] });
       await vi.waitFor(() => expect(read).toHaveBeenLastCalledWith('guest42', 2));
@@ -79,8 +98,7 @@ describe('InboxController', () => {
       expect(onVisitorMessage).toHaveBeenCalledTimes(2);
       expect(c.send('hello guest')).toBe(true);
       await vi.waitFor(() => expect(send).toHaveBeenCalledWith('guest42', 'hello guest', expect.any(String)));
-      await vi.waitFor(() => expect(c.logs.get('guest42')!.messages.map((m) => m.mid)).toEqual([1, 2, 5]));
-      c.stop();
+      await vi.waitFor(() => expect(c.threads.get('guest42')!.log.messages.map((m) => m.mid)).toEqual([1, 2, 5]));
     });
 
     it('leaves a row between two team members out of the list', () => {
@@ -136,15 +154,62 @@ describe('InboxController', () => {
   it('ignores its own typing echoes and shows the visitor\'s', () => {
     const { c } = inbox();
     c.handleBatch({ messages: [], events: [{ type: 'typing', visitorId: V1, from: 'agent:1', typing: true }] });
-    expect(c.typing.has(V1)).toBe(false);
+    expect(c.typing.get(V1)).toBeUndefined();
     c.handleBatch({ messages: [], events: [{ type: 'typing', visitorId: V1, from: V1, typing: true }] });
     expect(c.typing.get(V1)).toMatchObject({ from: V1 });
-    c.stop();
+    c.typing.clear();
   });
 
   it('knows the signed-in agent from the token', () => {
     const { c } = inbox();
     expect(c.me).toBe('agent:1');
     expect(c.myName).toBe('Alice');
+  });
+
+  it('replaces a conversation\'s entry when it changes, so views can compare by identity', () => {
+    const { c } = inbox();
+    c.handleBatch({ messages: [msg(1, V1, 'admin')], events: [] });
+    const before = c.conversations.get(V1);
+    c.handleBatch({ messages: [], events: [{ type: 'read', visitorId: V1, upto: 1, by: 'agent' }] });
+    expect(c.conversations.get(V1)).not.toBe(before);
+    expect(before!.unread).toBe(1);
+    expect(c.conversations.get(V1)!.unread).toBe(0);
+  });
+
+  describe('as a ReactiveController', () => {
+    it('starts the feed when its host connects, and asks the host to render', async () => {
+      const { c, host, polls } = connectedInbox();
+      expect(polls).toEqual([]);
+      host.connect();
+      await vi.waitFor(() => expect(polls.map((p) => p.cursor)).toEqual([undefined, 'c1']));
+      expect(c.conversations.get(V1)).toMatchObject({ unread: 1 });
+      expect(host.requestUpdate).toHaveBeenCalled();
+      host.disconnect();
+    });
+
+    it('stops on hostDisconnected: the held poll is aborted, no request follows, timers are gone', async () => {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      try {
+        const { host, polls } = connectedInbox();
+        host.connect();
+        await vi.waitFor(() => expect(polls).toHaveLength(2));
+        host.disconnect();
+        expect(polls[1].signal.aborted).toBe(true);
+        expect(vi.getTimerCount()).toBe(0);
+        // Nothing can be awaited for a request that must not happen: a short look.
+        await new Promise((r) => setTimeout(r, 100));
+        expect(polls).toHaveLength(2);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('resumes on hostConnected from the last cursor, with one feed', async () => {
+      const { c, host, polls } = connectedInbox();
+      host.connect();
+      await expectResumeFromCursor(host, polls);
+      expect(c.conversations.get(V1)).toMatchObject({ unread: 1 });
+      host.disconnect();
+    });
   });
 });

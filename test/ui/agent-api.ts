@@ -23,6 +23,10 @@ export class AgentClient {
     return this.call('/api/agent/presence', { status: 'online' });
   }
 
+  away(): Promise<void> {
+    return this.call('/api/agent/presence', { status: 'away' });
+  }
+
   async conversations(): Promise<Conversation[]> {
     return (await this.call<{ conversations: Conversation[] }>('/api/agent/conversations')).conversations;
   }

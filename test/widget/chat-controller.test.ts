@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatController } from '../../widget/chat-controller.js';
 import type { ChatMessage } from '../../client/types.js';
+import { expectResumeFromCursor, fakeHost, heldUntilAborted } from '../client/fake-host.js';
 
 const ME = 'v_AAAAAAAAAAAAAAAAAAAAAA';
 const msg = (mid: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({
@@ -16,7 +17,7 @@ const msg = (mid: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({
 
 /** A controller that has "started" without a network: the tests feed it batches. */
 function controller(onIncoming?: (m: ChatMessage[]) => void) {
-  const c = new ChatController({ base: 'http://127.0.0.1:9', transport: 'long-poll', onIncoming });
+  const c = new ChatController(fakeHost(), { base: 'http://127.0.0.1:9', transport: 'long-poll', onIncoming });
   c.visitorId = ME;
   c.started = true;
   return c;
@@ -24,7 +25,31 @@ function controller(onIncoming?: (m: ChatMessage[]) => void) {
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
+
+/**
+ * A controller on a fake host whose API answers from the test: the session
+ * gives cursor c0; the first poll answers one agent message and cursor c1;
+ * every later poll is held until it is aborted.
+ */
+function connectedController() {
+  vi.stubGlobal('location', { href: 'http://site.test/page', origin: 'http://site.test' });
+  vi.stubGlobal('document', { referrer: '' });
+  const host = fakeHost();
+  const c = new ChatController(host, { base: 'http://127.0.0.1:9', transport: 'long-poll' });
+  const session = vi.spyOn(c.api, 'session').mockResolvedValue({
+    token: 't', visitorId: ME, cursor: 'c0', agentsOnline: 1, verified: false, name: null, email: null, consentAt: null,
+  });
+  const history = vi.spyOn(c.api, 'history').mockResolvedValue([]);
+  const polls: { cursor: string | undefined; signal: AbortSignal }[] = [];
+  vi.spyOn(c.api, 'poll').mockImplementation((cursor, _wait, signal) => {
+    polls.push({ cursor, signal: signal! });
+    if (cursor === 'c0') return Promise.resolve({ cursor: 'c1', messages: [msg(1, { from: 'agent:1', to: ME })], events: [], agentsOnline: 1 });
+    return heldUntilAborted(signal!);
+  });
+  return { c, host, session, history, polls };
+}
 
 describe('ChatController', () => {
   it('replaces a pending message by the stored one carrying its clientId, whichever path brings it', () => {
@@ -87,5 +112,68 @@ describe('ChatController', () => {
     expect(c.send('   \n ')).toBe(false);
     expect(c.send('x'.repeat(4001))).toBe(false);
     expect(c.pending).toEqual([]);
+  });
+
+  describe('as a ReactiveController', () => {
+    it('does no network work until asked to start, even when connected', async () => {
+      const { c, host, session, polls } = connectedController();
+      host.connect();
+      await Promise.resolve();
+      expect(session).not.toHaveBeenCalled();
+      expect(polls).toEqual([]);
+      expect(c.started).toBe(false);
+    });
+
+    it('asks its host to render on changes, not through a counter', async () => {
+      const { c, host, polls } = connectedController();
+      host.connect();
+      await c.start();
+      await vi.waitFor(() => expect(polls).toHaveLength(2));
+      expect(c.messages.map((m) => m.mid)).toEqual([1]);
+      expect(host.requestUpdate).toHaveBeenCalled();
+      host.requestUpdate.mockClear();
+      c.handleBatch({ messages: [], events: [{ type: 'presence', agentsOnline: 0 }] }, true);
+      expect(host.requestUpdate).toHaveBeenCalledOnce();
+      host.disconnect();
+    });
+
+    it('stops on hostDisconnected: the held poll is aborted and no request follows', async () => {
+      const { c, host, polls } = connectedController();
+      host.connect();
+      await c.start();
+      await vi.waitFor(() => expect(polls).toHaveLength(2));
+      host.disconnect();
+      expect(polls[1].signal.aborted).toBe(true);
+      // Nothing can be awaited for a request that must not happen: a short look.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(polls).toHaveLength(2);
+    });
+
+    it('resumes on hostConnected from the last cursor, without a new session or history page', async () => {
+      const { c, host, session, history, polls } = connectedController();
+      host.connect();
+      await c.start();
+      await expectResumeFromCursor(host, polls);
+      expect(session).toHaveBeenCalledOnce();
+      expect(history).toHaveBeenCalledOnce();
+      host.disconnect();
+    });
+
+    it('starts again on hostConnected when it was taken away while starting', async () => {
+      const { c, host, session, polls } = connectedController();
+      const first = session.getMockImplementation()!;
+      // The first session answer never comes: the host leaves while it is asked for.
+      session.mockImplementationOnce((_body, signal) => heldUntilAborted(signal!));
+      host.connect();
+      const starting = c.start();
+      host.disconnect();
+      await starting;
+      expect(c.started).toBe(false);
+      session.mockImplementation(first);
+      host.connect();
+      await vi.waitFor(() => expect(polls.map((p) => p.cursor)).toEqual(['c0', 'c1']));
+      expect(c.started).toBe(true);
+      host.disconnect();
+    });
   });
 });

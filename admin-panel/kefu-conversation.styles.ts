@@ -1,0 +1,143 @@
+import { css } from 'lit';
+import { messagePartStyles } from '../client/ui/message-parts.styles.js';
+import { baseStyles } from './console-base.styles.js';
+
+export const conversationStyles = [
+  baseStyles,
+  messagePartStyles,
+  css`
+    :host {
+      display: block;
+      min-width: 0;
+      min-height: 0;
+    }
+    main {
+      display: flex;
+      flex-direction: column;
+      height: 100%;
+      min-width: 0;
+      min-height: 0;
+    }
+    .conv-head {
+      display: flex;
+      align-items: center;
+      gap: 10px;
+      padding: 12px 16px;
+      border-bottom: 1px solid var(--_line);
+    }
+    .conv-head h2 {
+      margin: 0;
+      font-size: 15px;
+    }
+    .conv-head .sub {
+      font-size: 12.5px;
+      color: var(--_muted);
+    }
+    .back {
+      display: none;
+    }
+    .messages {
+      flex: 1;
+      overflow-y: auto;
+      padding: 16px 20px 8px;
+      display: flex;
+      flex-direction: column;
+      gap: 2px;
+      background: var(--_surface);
+    }
+    .msg {
+      display: flex;
+      flex-direction: column;
+      align-items: flex-start;
+      max-width: 72%;
+      margin-top: 6px;
+    }
+    .msg.agent {
+      align-self: flex-end;
+      align-items: flex-end;
+    }
+    .msg .name {
+      font-size: 12px;
+      color: var(--_muted);
+      margin: 4px 4px 2px;
+    }
+    .bubble {
+      padding: 8px 12px;
+      border-radius: 14px 14px 14px 4px;
+      background: var(--_bg);
+      border: 1px solid var(--_line);
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .msg.agent .bubble {
+      border-radius: 14px 14px 4px 14px;
+      border-color: transparent;
+      background: var(--_accent);
+      color: var(--_on-accent);
+    }
+    .msg.colleague .bubble {
+      background: #e0e7ff;
+      color: var(--_text);
+    }
+    .failed .bubble {
+      opacity: 0.6;
+    }
+    .meta {
+      font-size: 11.5px;
+      color: var(--_muted);
+      margin: 3px 4px 0;
+      display: flex;
+      gap: 6px;
+    }
+    .state[data-state='seen'] {
+      color: var(--_accent);
+    }
+    .note {
+      align-self: center;
+      color: var(--_muted);
+      font-size: 12.5px;
+      margin: 8px;
+    }
+    p.note[role='alert'] {
+      text-align: center;
+      margin: 4px 12px;
+    }
+    .typing {
+      padding: 4px 20px 6px;
+      font-size: 12.5px;
+      font-style: italic;
+      color: var(--_muted);
+      background: var(--_surface);
+    }
+    form.composer {
+      display: flex;
+      gap: 8px;
+      align-items: flex-end;
+      padding: 10px 12px;
+      border-top: 1px solid var(--_line);
+    }
+    form.composer textarea {
+      flex: 1;
+      resize: none;
+      min-height: 40px;
+      max-height: 160px;
+      border: 1px solid var(--_line);
+      border-radius: 8px;
+      padding: 9px 10px;
+    }
+    .send {
+      border: 0;
+      border-radius: 8px;
+      padding: 9px 16px;
+      background: var(--_accent);
+      color: var(--_on-accent);
+      font-weight: 600;
+    }
+    /* The console's own width (kefu-admin is the container), not the window's. */
+    @container (max-width: 640px) {
+      .back {
+        display: inline-block;
+      }
+    }
+  `,
+];

@@ -1,0 +1,94 @@
+import { css } from 'lit';
+import { baseStyles } from './console-base.styles.js';
+
+export const listStyles = [
+  baseStyles,
+  css`
+    :host {
+      display: block;
+      min-height: 0;
+      border-right: 1px solid var(--_line);
+      background: var(--_surface);
+    }
+    .list {
+      display: flex;
+      flex-direction: column;
+      height: 100%;
+      min-height: 0;
+    }
+    .filter {
+      margin: 10px;
+      padding: 7px 10px;
+      border: 1px solid var(--_line);
+      border-radius: 8px;
+      background: var(--_bg);
+    }
+    ul {
+      list-style: none;
+      margin: 0;
+      padding: 0 6px 8px;
+      overflow-y: auto;
+      flex: 1;
+    }
+    .conv {
+      display: grid;
+      grid-template-columns: auto 1fr auto;
+      gap: 2px 8px;
+      align-items: center;
+      width: 100%;
+      text-align: left;
+      border: 0;
+      border-radius: 8px;
+      padding: 9px 10px;
+      background: transparent;
+    }
+    .conv:hover {
+      background: rgba(15, 23, 42, 0.04);
+    }
+    .conv[aria-current='true'] {
+      background: var(--_bg);
+      box-shadow: 0 1px 3px rgba(15, 23, 42, 0.12);
+    }
+    .who {
+      font-weight: 600;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .when {
+      font-size: 11.5px;
+      color: var(--_muted);
+    }
+    .last,
+    .page {
+      grid-column: 2 / 3;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+      color: var(--_muted);
+      font-size: 13px;
+    }
+    .page {
+      font-size: 11.5px;
+    }
+    .has-unread .last {
+      color: var(--_text);
+      font-weight: 500;
+    }
+    .count {
+      grid-column: 3;
+      grid-row: 2;
+      justify-self: end;
+      min-width: 20px;
+      height: 20px;
+      padding: 0 6px;
+      border-radius: 10px;
+      background: var(--_accent);
+      color: var(--_on-accent);
+      font-size: 11.5px;
+      font-weight: 600;
+      line-height: 20px;
+      text-align: center;
+    }
+  `,
+];

@@ -1,0 +1,42 @@
+import { html, type TemplateResult } from 'lit';
+import type { AdminStrings } from './i18n/en.js';
+import type { InboxConversation } from './inbox-controller.js';
+
+// How the console names and labels a visitor, the same in the list, the
+// conversation's head and the details column.
+
+/** The visitor's name, else email, else "Visitor" and a short id. */
+export function displayName(c: InboxConversation | undefined, visitorId: string, t: AdminStrings): string {
+  return c?.name || c?.email || t.anonymous(shortId(visitorId));
+}
+
+/**
+ * Enough of a visitor id to tell visitors apart in the list (the details column
+ * shows it whole). Only for display: six of the 22 random characters of Kefu's
+ * own ids; ids other software chose (`guest42`, a session id) as they are, cut when long.
+ */
+export function shortId(id: string): string {
+  if (/^v_[A-Za-z0-9_-]{22}$/.test(id)) return id.slice(2, 8);
+  return id.length > 12 ? id.slice(0, 11) + '…' : id;
+}
+
+/** Whether the site vouched for this visitor: typed names and emails can be anyone's. */
+export function identityBadge(c: InboxConversation | undefined, t: AdminStrings): TemplateResult {
+  return c?.verified
+    ? html`<span class="identity verified" data-verified="true" title=${t.verifiedHint}>${t.verified}</span>`
+    : html`<span class="identity" data-verified="false" title=${t.unverifiedHint}>${t.unverified}</span>`;
+}
+
+/** A link only for http(s) URLs: page and referrer come from the visitor's browser. */
+export function safeLink(url: string | null | undefined): TemplateResult | string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'http:' || u.protocol === 'https:') {
+      return html`<a href=${u.href} target="_blank" rel="noopener noreferrer">${url}</a>`;
+    }
+  } catch {
+    // not a URL: shown as text
+  }
+  return url;
+}
