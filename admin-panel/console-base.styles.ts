@@ -5,6 +5,8 @@ import { css } from 'lit';
  * with their fallbacks (custom properties inherit through shadow roots, so a
  * site's `kefu-admin { --kefu-accent: … }` reaches every inner component),
  * form controls in the console's font, focus rings, status dots and badges.
+ * The muted grey keeps 4.5:1 (WCAG AA) on every surface it meets, the list's
+ * hover included. (Comments stay out of the CSS text: it ships as written.)
  */
 export const baseStyles = css`
   :host {
@@ -12,7 +14,7 @@ export const baseStyles = css`
     --_on-accent: var(--kefu-on-accent, #fff);
     --_bg: var(--kefu-background, #fff);
     --_text: var(--kefu-text, #0f172a);
-    --_muted: var(--kefu-muted, #64748b);
+    --_muted: var(--kefu-muted, #5b6b80);
     --_line: var(--kefu-line, #e2e8f0);
     --_surface: var(--kefu-surface, #f8fafc);
   }
@@ -77,5 +79,33 @@ export const baseStyles = css`
     color: #065f46;
     background: #ecfdf5;
     border-color: #6ee7b7;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;
+
+/**
+ * The panels the header's tools show in a dialog (search, blocks,
+ * shortcuts): a block with a heading and an introduction line.
+ */
+export const panelStyles = css`
+  :host {
+    display: block;
+    color: var(--_text);
+  }
+  h2 {
+    margin: 0 0 4px;
+    font-size: 18px;
+  }
+  .intro {
+    margin: 0 0 12px;
+    color: var(--_muted);
+    font-size: 13px;
   }
 `;

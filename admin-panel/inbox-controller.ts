@@ -10,7 +10,8 @@ import { jwtClaims, TokenSource } from '../client/token-source.js';
 import type { Transport, TransportHandlers } from '../client/transport.js';
 import { TypingSignal } from '../client/typing-signal.js';
 import type { ChatMessage, Conversation, FeedBatch, FeedStatus } from '../client/types.js';
-import { isTeam } from '../protocol/wire.js';
+import { isTeam, type ConversationCounts, type ConversationEvent, type ConversationFilter, type ConversationState, type KefuEvent } from '../protocol/wire.js';
+import { matchesFilter, shiftCounts } from './conversation-filter.js';
 
 export type Presence = 'online' | 'away';
 
@@ -37,10 +38,16 @@ export interface InboxOptions {
   onUnauthorized?: () => void;
   /** Where the stream's hidden iframe goes. */
   streamContainer?: () => Node | null | undefined;
+  /** Every event of every batch, after the inbox applied it (the help desk takes its own from them). */
+  onEvents?: (events: readonly KefuEvent[]) => void;
+  /** A colleague (or auto-assignment) gave this agent a conversation. */
+  onHandoff?: (conversation: InboxConversation, change: ConversationEvent) => void;
 }
 
 const PAGE = 40;
 const PRESENCE_KEY = 'kefu-admin.presence';
+const FILTER_KEY = 'kefu-admin.filter';
+const FILTERS: readonly ConversationFilter[] = ['mine', 'unassigned', 'open', 'resolved'];
 
 /**
  * The agent's view of the inbox without any DOM: the conversation list kept
@@ -68,6 +75,10 @@ export class InboxController implements ReactiveController {
   agentsOnline = 0;
   presence: Presence;
   listLoaded = false;
+  /** The list's tab; remembered across visits. */
+  filter: ConversationFilter;
+  /** How many conversations each tab holds, once the list has been fetched. */
+  counts: ConversationCounts | undefined;
   /** Set when the view is in front of the agent (tab visible, conversation open). */
   viewing = true;
 
@@ -94,13 +105,9 @@ export class InboxController implements ReactiveController {
     private readonly opts: InboxOptions,
   ) {
     this.api = new AgentApi(opts.base, () => opts.tokens.token);
-    let stored: string | null = null;
-    try {
-      stored = localStorage.getItem(PRESENCE_KEY);
-    } catch {
-      // no storage: default presence
-    }
-    this.presence = stored === 'away' ? 'away' : 'online';
+    this.presence = remembered(PRESENCE_KEY) === 'away' ? 'away' : 'online';
+    const filter = remembered(FILTER_KEY) as ConversationFilter;
+    this.filter = FILTERS.includes(filter) ? filter : 'open';
     // One feed for the controller's life: restarted (not rebuilt) after a
     // re-attach, so a stream that already fell back to the long poll stays there.
     this.feed = createFeed(
@@ -151,9 +158,29 @@ export class InboxController implements ReactiveController {
     return jwtClaims(this.opts.tokens.token).name;
   }
 
+  /** The token lets this agent edit the team's shared canned replies (the server decides; this only shapes the view). */
+  get canManage(): boolean {
+    return jwtClaims(this.opts.tokens.token).manage === true;
+  }
+
   /** Latest activity first. */
   get sorted(): InboxConversation[] {
     return [...this.conversations.values()].sort((a, b) => activity(b) - activity(a));
+  }
+
+  /** The current tab's conversations, latest activity first; the open one stays listed even after it left the tab. */
+  get visible(): InboxConversation[] {
+    const me = this.me;
+    return this.sorted.filter((c) => c.visitorId === this.selected || matchesFilter(c, this.filter, me));
+  }
+
+  /** Shows another tab (fetching its conversations: resolved ones are not kept otherwise). */
+  async setFilter(filter: ConversationFilter): Promise<void> {
+    if (filter === this.filter) return;
+    this.filter = filter;
+    remember(FILTER_KEY, filter);
+    this.changed();
+    await this.refreshList();
   }
 
   get totalUnread(): number {
@@ -195,7 +222,7 @@ export class InboxController implements ReactiveController {
   }
 
   /** Retries a call once with a fresh token when the server refused the current one. */
-  private async withToken<T>(call: () => Promise<T>): Promise<T> {
+  async withToken<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (err) {
@@ -215,7 +242,8 @@ export class InboxController implements ReactiveController {
 
   async refreshList(): Promise<void> {
     try {
-      const list = await this.withToken(() => this.api.conversations(this.connection?.signal));
+      const { conversations: list, counts } = await this.withToken(() => this.api.conversations(this.filter, this.connection?.signal));
+      this.counts = counts;
       for (const entry of list) {
         const known = this.conversations.get(entry.visitorId);
         const lastMessage = newer(known?.lastMessage, entry.lastMessage);
@@ -236,11 +264,7 @@ export class InboxController implements ReactiveController {
 
   async setPresence(status: Presence): Promise<void> {
     this.presence = status;
-    try {
-      localStorage.setItem(PRESENCE_KEY, status);
-    } catch {
-      // not remembered
-    }
+    remember(PRESENCE_KEY, status);
     this.changed();
     await this.sendPresence();
   }
@@ -325,8 +349,34 @@ export class InboxController implements ReactiveController {
         case 'typing':
           if (ev.from !== this.me) this.typing.set(ev.visitorId, ev.typing, ev);
           break;
+        case 'conversation':
+          this.applyState(ev, ev);
+          break;
+        case 'block':
+        case 'unblock': {
+          const visitorId = ev.type === 'block' ? ev.block.visitorId : ev.visitorId;
+          if (this.conversations.has(visitorId)) this.patch(visitorId, { blocked: ev.type === 'block' });
+          break;
+        }
       }
     }
+    if (batch.events?.length) this.opts.onEvents?.(batch.events);
+    this.changed();
+  }
+
+  /**
+   * A conversation's new status or owner, from the feed or from the answer to
+   * this agent's own action (whichever comes first; the second changes nothing).
+   */
+  applyState(state: ConversationState, change?: ConversationEvent): void {
+    const before = this.conversations.get(state.visitorId);
+    if (before?.status === state.status && (before.assignee ?? null) === state.assignee) return;
+    const me = this.me;
+    // Counts move with the change; a conversation the list never had is counted by the server again.
+    if (this.counts && before?.status) this.counts = shiftCounts(this.counts, before, state, me);
+    else this.scheduleRefresh();
+    const c = this.patch(state.visitorId, { status: state.status, assignee: state.assignee, assigneeName: state.assigneeName });
+    if (change && me && state.assignee === me && change.by !== me && before?.assignee !== me) this.opts.onHandoff?.(c, change);
     this.changed();
   }
 
@@ -346,7 +396,8 @@ export class InboxController implements ReactiveController {
     const log = this.threads.get(visitorId)?.log;
     const fresh = log ? log.add([m]).length > 0 : true;
     const known = this.conversations.get(visitorId);
-    if (!known) this.scheduleRefresh();
+    // New to the list (or known only from its visitor's session): the list and its counts are fetched again.
+    if (!known?.status) this.scheduleRefresh();
     const isNew = !known?.lastMessage || m.mid > known.lastMessage.mid;
     let c = isNew ? this.patch(visitorId, { lastMessage: m, lastMessageAt: m.createdAt }) : known!;
     if (m.clientId) this.outbox.settle([m.clientId]);
@@ -434,6 +485,22 @@ export class InboxController implements ReactiveController {
 
   private changed(): void {
     this.host.requestUpdate();
+  }
+}
+
+function remembered(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function remember(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // no storage: forgotten on the next visit
   }
 }
 

@@ -18,7 +18,7 @@ export const adminStyles = [
     .app {
       display: grid;
       grid-template-columns: minmax(240px, 300px) 1fr minmax(200px, 260px);
-      grid-template-rows: auto 1fr;
+      grid-template-rows: auto auto 1fr;
       height: 100%;
       border: 1px solid var(--_line);
       border-radius: var(--kefu-radius, 10px);
@@ -27,13 +27,15 @@ export const adminStyles = [
     header.top {
       grid-column: 1 / -1;
       display: flex;
+      flex-wrap: wrap;
       align-items: center;
-      gap: 12px;
+      gap: 8px 12px;
       padding: 10px 16px;
       border-bottom: 1px solid var(--_line);
       background: var(--_bg);
     }
     .brand {
+      margin: 0;
       font-weight: 700;
       font-size: 16px;
     }
@@ -69,20 +71,33 @@ export const adminStyles = [
       box-shadow: 0 1px 3px rgba(15, 23, 42, 0.15);
       font-weight: 600;
     }
-    .banner {
+    .banners {
       grid-column: 1 / -1;
+    }
+    .banner {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px 12px;
       padding: 10px 16px;
       background: #fef3c7;
       color: #92400e;
+      border-bottom: 1px solid #fde68a;
     }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
+    .banner.handoff {
+      background: #eff6ff;
+      color: #1e3a8a;
+      border-bottom-color: #bfdbfe;
     }
+    .banner span {
+      flex: 1;
+      min-width: 12em;
+    }
+    .me {
+      font-weight: 600;
+      font-size: 13px;
+    }
+
     @container (max-width: 1000px) {
       .app {
         grid-template-columns: minmax(220px, 280px) 1fr;

@@ -3,28 +3,39 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { TokenSource } from '../client/token-source.js';
 import type { ChatMessage } from '../client/types.js';
 import { emit } from '../client/ui/emit.js';
-import { adminStyles } from './kefu-admin.styles.js';
-import { Attention } from './attention.js';
-import { InboxController, type InboxConversation } from './inbox-controller.js';
+import type { ConversationEvent } from '../protocol/wire.js';
+import { AlertController } from './alert-controller.js';
+import { ConsoleActions } from './console-actions.js';
+import { renderBanners, renderHeader, type Handoff } from './console-header.js';
+import { DeskController } from './desk-controller.js';
 import { pickAdminStrings } from './i18n/pick-admin-strings.js';
-import { displayName } from './visitor-labels.js';
+import { InboxController, type InboxConversation } from './inbox-controller.js';
+import { adminStyles } from './kefu-admin.styles.js';
+import type { SearchFn } from './search-controller.js';
+import { ShortcutController } from './shortcut-controller.js';
 import './kefu-inbox-list.js';
 import './kefu-conversation.js';
+import './kefu-conversation-actions.js';
+import './kefu-composer.js';
 import './kefu-visitor-details.js';
-import type { KefuConversation } from './kefu-conversation.js';
-
-/** How long a visitor may wait unanswered before the reminder repeats. */
-const REMIND_AFTER_MS = 60_000;
+import type { KefuComposer } from './kefu-composer.js';
+import type { KefuDeskTools } from './kefu-desk-tools.js';
 
 /**
- * The agent console: every conversation, latest activity first, and the
- * selected one with its history, composer and visitor details. Real time
- * through the hidden-iframe stream, falling back to the long poll by itself.
+ * The agent console, a team's help desk: conversations by tab (mine,
+ * unassigned, all open, resolved), the selected one with its history, notes,
+ * actions (assign, transfer, resolve, block), composer and visitor details,
+ * search, canned replies and keyboard shortcuts. Real time through the
+ * hidden-iframe stream, falling back to the long poll by itself.
  *
- * The shell: the header (connection, notifications, presence), the layout,
- * and the InboxController, whose data it hands down to `<kefu-inbox-list>`,
- * `<kefu-conversation>` and `<kefu-visitor-details>` as properties; their
- * events come back up here and stop here (only the events below leave the console).
+ * The shell: the header and banners (console-header.ts), the layout, and its
+ * controllers: InboxController (the list, threads, replies), DeskController
+ * (notes, colleagues viewing, the team, blocks, canned replies),
+ * AlertController (chimes, notifications, reminders) and ShortcutController
+ * (the keyboard). Their data goes down to the inner components as
+ * properties; the components' events come back up to the shadow root, where
+ * ConsoleActions acts on them and stops them (only the events below leave
+ * the console).
  *
  * @attr token - the agent JWT
  * @attr token-url - where a fresh token is fetched (JSON `{token}`) before this one expires
@@ -56,14 +67,34 @@ export class KefuAdmin extends LitElement {
   @property() override lang = '';
 
   @state() private expired = false;
-  @state() private liveText = '';
+  /** A conversation a colleague just gave this agent, until opened or dismissed. */
+  @state() private handoff: Handoff | undefined;
+  /** A search hit to show in the open conversation. */
+  @state() private highlight = 0;
 
-  @query('kefu-conversation') private conversationEl?: KefuConversation;
+  @query('kefu-composer') private composerEl?: KefuComposer;
+  /** Stable, so the search panel does not see a new function on every render. */
+  private readonly search: SearchFn = (q, before, limit, signal) => this.desk!.api.search(q, before, limit, signal);
+  @query('kefu-desk-tools') private toolsEl?: KefuDeskTools;
 
   private inbox?: InboxController;
+  private desk?: DeskController;
+  private readonly actions = new ConsoleActions({
+    inbox: () => this.inbox,
+    desk: () => this.desk,
+    tools: () => this.toolsEl,
+    composer: () => this.composerEl,
+    select: (visitorId, focus) => this.select(visitorId, focus),
+    highlight: (mid) => (this.highlight = mid),
+  });
+
+  private readonly shortcuts = new ShortcutController(this, (action) => this.actions.shortcut(action));
   private tokens?: TokenSource;
-  private readonly attention = new Attention();
-  private remindTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly alerts = new AlertController(this, {
+    inbox: () => this.inbox,
+    strings: () => this.t,
+    open: (visitorId) => void this.select(visitorId),
+  });
 
   private get t() {
     return pickAdminStrings(this.lang);
@@ -74,32 +105,32 @@ export class KefuAdmin extends LitElement {
     return new URL('../', import.meta.url).href.replace(/\/+$/, '');
   }
 
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const root = super.createRenderRoot();
+    // The inner components' events end in the shadow root: the console's own
+    // contract is the events listed above, and its `kefu-select` leaves only once the conversation is open.
+    this.actions.listen(root);
+    return root;
+  }
+
   override connectedCallback(): void {
     // Made before super's call, which then connects it (and again after every re-attach).
     this.ensureInbox();
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.handleVisibility);
     window.addEventListener('pagehide', this.handlePageHide);
-    this.addEventListener('pointerdown', this.unlock, { once: true });
-    this.addEventListener('keydown', this.unlock, { once: true });
-    this.remindTimer = setInterval(() => this.remind(), REMIND_AFTER_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.handleVisibility);
     window.removeEventListener('pagehide', this.handlePageHide);
-    clearInterval(this.remindTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('token') && this.tokens && this.token) this.tokens.token = this.token;
     // A page may set the token after inserting the element.
     if (changed.has('token') || changed.has('tokenUrl')) this.ensureInbox();
-  }
-
-  protected override updated(): void {
-    this.attention.setCount(this.inbox?.totalUnread ?? 0);
   }
 
   /** The controller, once there is a token or a place to get one. */
@@ -127,11 +158,18 @@ export class KefuAdmin extends LitElement {
       onVisitorMessage: (c, m) => this.handleVisitorMessage(c, m),
       onUnauthorized: () => (this.expired = true),
       streamContainer: () => this.renderRoot,
+      onEvents: (events) => this.desk?.handleEvents(events),
+      onHandoff: (c, change) => this.handleHandoff(c, change),
+    });
+    const inbox = this.inbox;
+    this.desk = new DeskController(this, {
+      base: this.base,
+      getToken: () => this.tokens?.token,
+      me: () => inbox.me,
+      withToken: (call) => inbox.withToken(call),
     });
     this.inbox.viewing = !document.hidden;
   }
-
-  private readonly unlock = (): void => this.attention.unlockSound();
 
   private readonly handleVisibility = (): void => {
     const inbox = this.inbox;
@@ -141,86 +179,45 @@ export class KefuAdmin extends LitElement {
   };
 
   private readonly handlePageHide = (): void => {
-    // Tell the team at once rather than after the 90 s presence timeout.
+    // Tell the team at once rather than after the 90 s presence timeout and the 2 min viewing expiry.
     const token = this.tokens?.token;
-    if (!token || this.inbox?.presence !== 'online') return;
-    void fetch(this.base + '/kefu/api/agent/presence', {
-      method: 'POST',
-      keepalive: true,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ status: 'away' }),
-    }).catch(() => {});
+    if (!token) return;
+    const beacon = (path: string, body: unknown) =>
+      void fetch(this.base + '/kefu/api/agent/' + path, {
+        method: 'POST',
+        keepalive: true,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).catch(() => {});
+    if (this.inbox?.selected) beacon('viewing', { visitorId: this.inbox.selected, viewing: false });
+    if (this.inbox?.presence === 'online') beacon('presence', { status: 'away' });
   };
 
+  private handleHandoff(c: InboxConversation, change: ConversationEvent): void {
+    const by = change.by === 'system' ? this.t.team : change.byName || change.by;
+    this.handoff = { visitorId: c.visitorId, by, note: change.note };
+    this.alerts.handoff(c, change, by);
+  }
+
   private handleVisitorMessage(c: InboxConversation, m: ChatMessage): void {
-    const name = displayName(c, c.visitorId, this.t);
-    this.liveText = `${name}: ${m.content}`;
+    this.alerts.visitorMessage(c, m);
     emit(this, 'kefu-visitor-message', { visitorId: c.visitorId, message: m });
-    if (this.inbox?.presence === 'away') return;
-    this.attention.chime();
-    if (document.hidden || this.inbox?.selected !== c.visitorId) {
-      this.attention.notify(this.t.newMessageFrom(name), m.content, c.visitorId, () => void this.select(c.visitorId));
-    }
   }
 
-  /** Repeats the alert for conversations nobody has answered. */
-  private remind(): void {
-    const inbox = this.inbox;
-    if (!inbox || inbox.presence !== 'online') return;
-    const waiting = inbox.waiting(REMIND_AFTER_MS);
-    if (!waiting.length) return;
-    this.attention.chime();
-    for (const c of waiting) {
-      const name = displayName(c, c.visitorId, this.t);
-      this.attention.notify(this.t.waiting(name), c.lastMessage?.content ?? '', c.visitorId, () => void this.select(c.visitorId));
-    }
-  }
-
-  private async select(visitorId: string | undefined): Promise<void> {
+  private async select(visitorId: string | undefined, focus = true): Promise<void> {
+    if (visitorId !== this.inbox?.selected) this.highlight = 0;
+    if (this.handoff?.visitorId === visitorId) this.handoff = undefined;
+    void this.desk?.select(visitorId);
     await this.inbox?.select(visitorId);
     if (visitorId) emit(this, 'kefu-select', { visitorId });
     await this.updateComplete;
-    await this.conversationEl?.focusComposer();
+    if (focus) await this.composerEl?.focusIn();
   }
 
   private async askNotifications(): Promise<void> {
-    await this.attention.askNotifications();
+    await this.alerts.attention.askNotifications();
     this.requestUpdate();
   }
-
-  // The inner components' events end here: the console's own contract is the
-  // events listed above, and its `kefu-select` leaves only once the conversation is open.
-
-  private readonly handleSelect = (e: CustomEvent<{ visitorId: string }>): void => {
-    e.stopPropagation();
-    void this.select(e.detail.visitorId);
-  };
-
-  private readonly handleBack = (e: CustomEvent<undefined>): void => {
-    e.stopPropagation();
-    void this.select(undefined);
-  };
-
-  private readonly handleSend = (e: CustomEvent<{ content: string }>): void => {
-    e.stopPropagation();
-    this.inbox?.send(e.detail.content);
-  };
-
-  private readonly handleRetry = (e: CustomEvent<{ clientId: string }>): void => {
-    e.stopPropagation();
-    this.inbox?.retry(e.detail.clientId);
-  };
-
-  private readonly handleTyping = (e: CustomEvent<{ typing: boolean }>): void => {
-    e.stopPropagation();
-    if (e.detail.typing) this.inbox?.noteTyping();
-    else this.inbox?.stopTyping();
-  };
-
-  private readonly handleLoadOlder = (e: CustomEvent<undefined>): void => {
-    e.stopPropagation();
-    void this.inbox?.loadOlder();
-  };
 
   override render(): TemplateResult {
     const t = this.t;
@@ -229,19 +226,41 @@ export class KefuAdmin extends LitElement {
     const id = inbox.selected;
     const c = id ? inbox.conversations.get(id) : undefined;
     const thread = id ? inbox.threads.get(id) : undefined;
+    const desk = this.desk!;
     return html`
       <div
         class="app ${id ? 'has-selection' : ''}"
         part="base"
-        @kefu-select=${this.handleSelect}
-        @kefu-back=${this.handleBack}
-        @kefu-send=${this.handleSend}
-        @kefu-retry=${this.handleRetry}
-        @kefu-typing=${this.handleTyping}
-        @kefu-load-older=${this.handleLoadOlder}
       >
-        ${this.renderHeader()} ${this.expired ? html`<div class="banner" role="alert">${t.sessionExpired}</div>` : nothing}
-        <kefu-inbox-list part="list" lang=${this.lang} .conversations=${inbox.sorted} .selected=${id} ?loaded=${inbox.listLoaded}></kefu-inbox-list>
+        ${renderHeader({
+          t,
+          lang: this.lang,
+          inbox,
+          desk,
+          search: this.search,
+          notificationPermission: this.alerts.attention.notificationPermission,
+          askNotifications: () => void this.askNotifications(),
+        })}
+        <div class="banners">
+          ${renderBanners({
+            t,
+            expired: this.expired,
+            handoff: this.handoff,
+            conversations: inbox.conversations,
+            open: (visitorId) => void this.select(visitorId),
+            dismiss: () => (this.handoff = undefined),
+          })}
+        </div>
+        <kefu-inbox-list
+          part="list"
+          lang=${this.lang}
+          .conversations=${inbox.visible}
+          .selected=${id}
+          ?loaded=${inbox.listLoaded}
+          .filter=${inbox.filter}
+          .counts=${inbox.counts}
+          .me=${inbox.me}
+        ></kefu-inbox-list>
         <kefu-conversation
           part="conversation"
           lang=${this.lang}
@@ -254,38 +273,32 @@ export class KefuAdmin extends LitElement {
           .me=${inbox.me}
           ?hasMore=${thread?.hasMore ?? false}
           ?loadingOlder=${thread?.loading ?? false}
-        ></kefu-conversation>
+          .notes=${id ? (desk.notes.get(id) ?? []) : []}
+          .pendingNotes=${desk.pendingNotes.filter((n) => n.visitorId === id)}
+          .viewers=${id ? desk.viewersOf(id) : []}
+          .highlight=${this.highlight}
+        >
+          ${id
+            ? html`<kefu-conversation-actions
+                  slot="actions"
+                  lang=${this.lang}
+                  .conversation=${c}
+                  .me=${inbox.me}
+                  .agents=${desk.agents}
+                  ?busy=${desk.busy}
+                  .error=${this.toolsEl?.open ? '' : desk.error}
+                ></kefu-conversation-actions>
+                <kefu-composer
+                  slot="composer"
+                  lang=${this.lang}
+                  .canned=${desk.canned}
+                  .values=${{ visitorName: c?.name, visitorEmail: c?.email, agentName: inbox.myName }}
+                ></kefu-composer>`
+            : nothing}
+        </kefu-conversation>
         <kefu-visitor-details part="details" lang=${this.lang} .visitorId=${id} .conversation=${c}></kefu-visitor-details>
-        <div class="sr-only" aria-live="polite">${this.liveText}</div>
+        <div class="sr-only" aria-live="polite">${this.alerts.liveText}</div>
       </div>
-    `;
-  }
-
-  private renderHeader(): TemplateResult {
-    const t = this.t;
-    const inbox = this.inbox!;
-    const conn =
-      inbox.status === 'reconnecting'
-        ? html`<span class="dot warn"></span>${t.reconnecting}`
-        : inbox.status === 'live'
-          ? html`<span class="dot on"></span>${t.live}`
-          : html`<span class="dot"></span>${t.connecting}`;
-    return html`
-      <header class="top" part="header">
-        <span class="brand">${t.appTitle}</span>
-        <span class="conn" data-status=${inbox.status}>${conn}</span>
-        <span class="spacer"></span>
-        ${this.attention.notificationPermission === 'default'
-          ? html`<button class="link-button notify" type="button" @click=${this.askNotifications}>${t.enableNotifications}</button>`
-          : nothing}
-        <div class="presence" role="group" aria-label=${t.presence}>
-          ${(['online', 'away'] as const).map(
-            (s) => html`<button type="button" data-presence=${s} aria-pressed=${String(inbox.presence === s)} @click=${() => inbox.setPresence(s)}>
-              <span class="dot ${s === 'online' ? 'on' : ''}"></span>${s === 'online' ? t.online : t.away}
-            </button>`,
-          )}
-        </div>
-      </header>
     `;
   }
 }

@@ -92,46 +92,76 @@ export const conversationStyles = [
     .state[data-state='seen'] {
       color: var(--_accent);
     }
-    .note {
+    .loading {
       align-self: center;
       color: var(--_muted);
       font-size: 12.5px;
       margin: 8px;
     }
-    p.note[role='alert'] {
-      text-align: center;
-      margin: 4px 12px;
+    .msg.found .bubble {
+      outline: 3px solid #f59e0b;
+      outline-offset: 2px;
     }
-    .typing {
+    .team-note {
+      align-self: center;
+      width: min(560px, 92%);
+      margin: 8px 0 4px;
+      padding: 8px 12px;
+      border-radius: 10px;
+      border: 1px dashed #ca8a04;
+      background: #fefce8;
+      color: #422006;
+    }
+    .team-note .note-head {
+      font-size: 12px;
+      font-weight: 600;
+      color: #854d0e;
+    }
+    .team-note .note-body {
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+      margin-top: 2px;
+    }
+    .team-note .meta {
+      color: #854d0e;
+      margin: 3px 0 0;
+    }
+    .team-note.failed {
+      border-style: solid;
+      border-color: #b91c1c;
+    }
+    .presence-line {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px 12px;
       padding: 4px 20px 6px;
       font-size: 12.5px;
-      font-style: italic;
       color: var(--_muted);
       background: var(--_surface);
     }
-    form.composer {
-      display: flex;
-      gap: 8px;
-      align-items: flex-end;
-      padding: 10px 12px;
-      border-top: 1px solid var(--_line);
+    .typing {
+      font-style: italic;
     }
-    form.composer textarea {
-      flex: 1;
-      resize: none;
-      min-height: 40px;
-      max-height: 160px;
-      border: 1px solid var(--_line);
-      border-radius: 8px;
-      padding: 9px 10px;
+    .viewers {
+      color: #9a3412;
     }
-    .send {
-      border: 0;
-      border-radius: 8px;
-      padding: 9px 16px;
-      background: var(--_accent);
-      color: var(--_on-accent);
-      font-weight: 600;
+    .blocked {
+      margin: 0;
+      padding: 6px 16px;
+      font-size: 12.5px;
+      background: #fef2f2;
+      color: #991b1b;
+      border-top: 1px solid #fecaca;
+    }
+    .conv-head > div {
+      flex: 1 1 14em;
+      min-width: 0;
+    }
+    .conv-head {
+      flex-wrap: wrap;
+    }
+    ::slotted([slot='actions']) {
+      flex: 0 1 auto;
     }
     /* The console's own width (kefu-admin is the container), not the window's. */
     @container (max-width: 640px) {

@@ -1,34 +1,38 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Typer } from '../client/chat-session.js';
 import type { ChatMessage } from '../client/types.js';
-import { clearComposer, composerInput, composerKeydown, MAX_LENGTH } from '../client/ui/composer.js';
 import { emit } from '../client/ui/emit.js';
 import { messageMeta, pendingMessage, type PendingView } from '../client/ui/message-parts.js';
-import { ADMIN, isTeam } from '../protocol/wire.js';
+import { ADMIN, isTeam, type Note } from '../protocol/wire.js';
+import type { PendingNote, Viewer } from './desk-controller.js';
 import { pickAdminStrings } from './i18n/pick-admin-strings.js';
 import type { InboxConversation } from './inbox-controller.js';
 import { conversationStyles } from './kefu-conversation.styles.js';
+import { threadItems } from './thread-items.js';
 import { displayName, identityBadge } from './visitor-labels.js';
 
 /**
  * One open conversation in the console: its head (name, identity, online,
- * page), the thread with paging back as the agent scrolls up, who is typing,
- * and the reply box (Enter sends, Shift+Enter is a new line). It holds no
- * network state: everything comes in as properties, every wish goes out as
- * an event. It keeps the thread at the bottom while the agent is there, and
- * in place while older pages load above.
+ * page, and the slotted actions), the thread of messages and team notes with
+ * paging back as the agent scrolls up, which colleagues are looking or
+ * typing, and the slotted composer. It holds no network state: everything
+ * comes in as properties, every wish goes out as an event. It keeps the
+ * thread at the bottom while the agent is there, and in place while older
+ * pages load above.
  *
- * @event kefu-send - detail `{content}`: the agent sent a reply (trimmed, at most 4,000 characters)
+ * @slot actions - the conversation's toolbar, beside its name
+ * @slot composer - the reply box, under the thread
+ *
  * @event kefu-retry - detail `{clientId}`: resend a failed reply
- * @event kefu-typing - detail `{typing}`: the agent is typing (on every keystroke) or stopped (left the box)
+ * @event kefu-retry-note - detail `{clientId}`: resend a failed note
  * @event kefu-load-older - the agent scrolled to the top and there is more history
  * @event kefu-back - the agent went back to the list (narrow layouts)
  *
  * @csspart messages - the scrolling thread
  * @csspart message, bubble, meta - one message, its text and its time/state line
- * @csspart composer, input, send - the reply box
+ * @csspart note - a team note in the thread
  *
  * @cssproperty --kefu-accent, --kefu-on-accent, --kefu-background, --kefu-text, --kefu-muted, --kefu-line, --kefu-surface
  */
@@ -43,6 +47,13 @@ export class KefuConversation extends LitElement {
   /** Own replies not yet confirmed by the server. */
   @property({ attribute: false }) pending: readonly PendingView[] = [];
   @property({ attribute: false }) typer?: Typer;
+  /** Team notes, oldest first, and own ones on their way. */
+  @property({ attribute: false }) notes: readonly Note[] = [];
+  @property({ attribute: false }) pendingNotes: readonly PendingNote[] = [];
+  /** Colleagues with this conversation open. */
+  @property({ attribute: false }) viewers: readonly Viewer[] = [];
+  /** The mid to show and mark (a search result); the thread must already hold it. */
+  @property({ type: Number }) highlight = 0;
   /** Highest team message mid the visitor has read (shown as "Seen"). */
   @property({ type: Number }) readUpto = 0;
   /** `agent:<id>` of the signed-in agent: their replies say "You". */
@@ -51,10 +62,7 @@ export class KefuConversation extends LitElement {
   @property({ type: Boolean }) loadingOlder = false;
   @property() override lang = '';
 
-  @state() private notice = '';
-
   @query('.messages') private messagesEl?: HTMLElement;
-  @query('.composer textarea') private input?: HTMLTextAreaElement;
 
   private nearBottom = true;
   private anchor?: { height: number; top: number };
@@ -63,28 +71,22 @@ export class KefuConversation extends LitElement {
     return pickAdminStrings(this.lang);
   }
 
-  /** Puts the caret in the reply box (after the agent picked a conversation). */
-  async focusComposer(): Promise<void> {
-    await this.updateComplete;
-    this.input?.focus({ preventScroll: true });
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     const el = this.messagesEl;
     if (el && !this.anchor) this.nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-    if (changed.has('visitorId')) {
-      this.nearBottom = true;
-      this.notice = '';
-    }
+    if (changed.has('visitorId')) this.nearBottom = true;
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
     const el = this.messagesEl;
     if (!el) return;
     if (this.anchor) {
       // Older messages went in above: keep what the agent was reading where it was.
       el.scrollTop = el.scrollHeight - this.anchor.height + this.anchor.top;
       if (!this.loadingOlder) this.anchor = undefined;
+    } else if (changed.has('highlight') && this.highlight) {
+      el.querySelector(`[data-mid="${this.highlight}"]`)?.scrollIntoView({ block: 'center' });
+      this.nearBottom = false;
     } else if (this.nearBottom) el.scrollTop = el.scrollHeight;
   }
 
@@ -95,37 +97,11 @@ export class KefuConversation extends LitElement {
     emit(this, 'kefu-load-older');
   };
 
-  private handleKeydown(e: KeyboardEvent): void {
-    composerKeydown(e, () => this.submit());
-  }
-
-  private handleInput(e: Event): void {
-    const ta = e.target as HTMLTextAreaElement;
-    this.notice = composerInput(ta, 160) ? this.t.tooLong : '';
-    if (ta.value.trim()) emit(this, 'kefu-typing', { typing: true });
-  }
-
-  private submit(e?: Event): void {
-    e?.preventDefault();
-    const ta = this.input;
-    const content = ta?.value.trim();
-    if (!ta || !content) return;
-    if (content.length > MAX_LENGTH) {
-      this.notice = this.t.tooLong;
-      return;
-    }
-    this.notice = '';
-    emit(this, 'kefu-send', { content });
-    clearComposer(ta);
-    this.nearBottom = true;
-  }
-
   override render(): TemplateResult {
     const t = this.t;
     const id = this.visitorId;
     if (!id) return html`<main><p class="empty">${t.pick}</p></main>`;
     const c = this.conversation;
-    const typer = this.typer;
     let previous = '';
     return html`
       <main>
@@ -136,35 +112,62 @@ export class KefuConversation extends LitElement {
             <h2>${displayName(c, id, t)} ${identityBadge(c, t)}</h2>
             <div class="sub">${c?.online ? t.visitorOnline : t.visitorOffline}${c?.page ? html` · ${c.page}` : nothing}</div>
           </div>
+          <slot name="actions"></slot>
         </div>
-        <div class="messages" part="messages" tabindex="0" aria-label=${t.conversations} @scroll=${this.handleScroll}>
-          ${this.loadingOlder ? html`<p class="note">${t.loadingOlder}</p>` : nothing}
+        <div class="messages" part="messages" role="log" aria-live="off" tabindex="0" aria-label=${displayName(c, id, t)} @scroll=${this.handleScroll}>
+          ${this.loadingOlder ? html`<p class="loading">${t.loadingOlder}</p>` : nothing}
           ${repeat(
-            this.messages,
-            (m) => m.mid,
-            (m) => {
+            threadItems(this.messages, this.notes, !this.hasMore),
+            (item) => item.key,
+            (item) => {
+              if (item.kind === 'note') {
+                previous = '';
+                return this.renderNote(item.note);
+              }
+              const m = item.message;
               const showName = m.from !== previous;
               previous = m.from;
               return this.renderMessage(m, showName);
             },
           )}
           ${repeat(this.pending, (p) => p.clientId, (p) => pendingMessage(p, 'agent', t, (clientId) => emit(this, 'kefu-retry', { clientId })))}
+          ${repeat(this.pendingNotes, (p) => p.clientId, (p) => this.renderNote(p))}
         </div>
-        ${typer ? html`<div class="typing">${t.typing(typer.name || (isTeam(typer.from) ? t.team : displayName(c, id, t)))}</div>` : nothing}
-        ${this.notice ? html`<p class="note" role="alert">${this.notice}</p>` : nothing}
-        <form class="composer" part="composer" @submit=${this.submit}>
-          <textarea
-            part="input"
-            rows="1"
-            aria-label=${t.messageLabel}
-            placeholder=${t.placeholder}
-            @keydown=${this.handleKeydown}
-            @input=${this.handleInput}
-            @blur=${() => emit(this, 'kefu-typing', { typing: false })}
-          ></textarea>
-          <button class="send" part="send" type="submit">${t.send}</button>
-        </form>
+        ${this.renderPresence()}
+        ${c?.blocked ? html`<p class="blocked" role="status">${t.blockedBanner}</p>` : nothing}
+        <slot name="composer"></slot>
       </main>
+    `;
+  }
+
+  /** Who else is here: a colleague typing, or the visitor typing, and colleagues looking. */
+  private renderPresence(): TemplateResult | typeof nothing {
+    const t = this.t;
+    const typer = this.typer;
+    const c = this.conversation;
+    const names = this.viewers.filter((v) => v.agent !== typer?.from).map((v) => v.name || v.agent);
+    if (!typer && !names.length) return nothing;
+    return html`<div class="presence-line" role="status">
+      ${typer ? html`<span class="typing">${t.typing(typer.name || (isTeam(typer.from) ? t.team : displayName(c, this.visitorId!, t)))}</span>` : nothing}
+      ${names.length ? html`<span class="viewers">${t.alsoViewing(names.join(', '))}</span>` : nothing}
+    </div>`;
+  }
+
+  private renderNote(n: Note | PendingNote): TemplateResult {
+    const t = this.t;
+    const sent = 'id' in n;
+    const name = !sent || n.from === this.me ? t.you : n.fromName || n.from;
+    return html`
+      <div class="team-note ${sent ? '' : n.state}" part="note" data-note=${sent ? n.id : n.clientId}>
+        <div class="note-head">${t.noteBy(name)}</div>
+        <div class="note-body">${n.content}</div>
+        ${sent
+          ? messageMeta(n.createdAt, this.lang)
+          : n.state === 'failed'
+            ? html`<div class="meta"><span class="state" data-state="failed">${t.failed}</span>
+                <button class="retry" type="button" @click=${() => emit(this, 'kefu-retry-note', { clientId: n.clientId })}>${t.retry}</button></div>`
+            : html`<div class="meta"><span class="state" data-state="sending">${t.sending}</span></div>`}
+      </div>
     `;
   }
 
@@ -175,7 +178,7 @@ export class KefuConversation extends LitElement {
     const name = fromVisitor ? displayName(this.conversation, this.visitorId!, t) : mine ? t.you : m.fromName || (m.from === ADMIN ? t.team : m.from);
     const seen = !fromVisitor && (m.read || m.mid <= this.readUpto);
     return html`
-      <div class="msg ${fromVisitor ? 'visitor' : 'agent'} ${!fromVisitor && !mine ? 'colleague' : ''}" part="message" data-mid=${m.mid}>
+      <div class="msg ${fromVisitor ? 'visitor' : 'agent'} ${!fromVisitor && !mine ? 'colleague' : ''} ${m.mid === this.highlight ? 'found' : ''}" part="message" data-mid=${m.mid}>
         ${showName ? html`<div class="name">${name}</div>` : nothing}
         <div class="bubble" part="bubble">${m.content}</div>
         ${messageMeta(m.createdAt, this.lang, fromVisitor ? undefined : seen ? ['seen', t.seen] : ['sent', t.sent])}
@@ -189,9 +192,8 @@ declare global {
     'kefu-conversation': KefuConversation;
   }
   interface GlobalEventHandlersEventMap {
-    'kefu-send': CustomEvent<{ content: string }>;
     'kefu-retry': CustomEvent<{ clientId: string }>;
-    'kefu-typing': CustomEvent<{ typing: boolean }>;
+    'kefu-retry-note': CustomEvent<{ clientId: string }>;
     'kefu-load-older': CustomEvent<undefined>;
     'kefu-back': CustomEvent<undefined>;
   }

@@ -16,6 +16,30 @@ export const listStyles = [
       height: 100%;
       min-height: 0;
     }
+    .tabs {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px;
+      padding: 10px 10px 0;
+    }
+    .tabs button {
+      border: 1px solid var(--_line);
+      background: var(--_bg);
+      border-radius: 999px;
+      padding: 3px 10px;
+      font-size: 12.5px;
+      color: var(--_text);
+    }
+    .tabs button[aria-pressed='true'] {
+      background: var(--_accent);
+      border-color: var(--_accent);
+      color: var(--_on-accent);
+      font-weight: 600;
+    }
+    .tab-count {
+      font-variant-numeric: tabular-nums;
+      opacity: 0.85;
+    }
     .filter {
       margin: 10px;
       padding: 7px 10px;
@@ -60,6 +84,7 @@ export const listStyles = [
       color: var(--_muted);
     }
     .last,
+    .owner,
     .page {
       grid-column: 2 / 3;
       overflow: hidden;
@@ -68,8 +93,17 @@ export const listStyles = [
       color: var(--_muted);
       font-size: 13px;
     }
-    .page {
+    .page,
+    .owner {
       font-size: 11.5px;
+    }
+    .status[data-status='pending'] {
+      color: #9a3412;
+      font-weight: 600;
+    }
+    .status[data-status='resolved'] {
+      color: #166534;
+      font-weight: 600;
     }
     .has-unread .last {
       color: var(--_text);

@@ -1,5 +1,6 @@
 import { joinUrl, requestJson } from './request-json.js';
-import type { ChatMessage, Conversation, PollAnswer } from './types.js';
+import type { ConversationFilter, ConversationList } from '../protocol/wire.js';
+import type { ChatMessage, PollAnswer } from './types.js';
 
 /** The agent half of PROTOCOL.md ("Agent API"), one method per route. */
 export class AgentApi {
@@ -13,12 +14,9 @@ export class AgentApi {
     return joinUrl(this.base, '/kefu' + path, query);
   }
 
-  async conversations(signal?: AbortSignal): Promise<Conversation[]> {
-    const { conversations } = await requestJson<{ conversations: Conversation[] }>(
-      this.url('/api/agent/conversations'),
-      { token: this.getToken(), signal },
-    );
-    return conversations;
+  /** Up to 200 conversations of a filter (latest activity first) and every filter's count. */
+  conversations(filter: ConversationFilter, signal?: AbortSignal): Promise<ConversationList> {
+    return requestJson<ConversationList>(this.url('/api/agent/conversations', { filter }), { token: this.getToken(), signal });
   }
 
   async history(visitorId: string, before: number | undefined, limit: number, signal?: AbortSignal): Promise<ChatMessage[]> {

@@ -1,7 +1,7 @@
 import { ApiError } from './api-error.js';
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   token?: string;
   body?: unknown;
   query?: Record<string, string | number | undefined>;

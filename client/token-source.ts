@@ -90,13 +90,22 @@ export class TokenSource {
 }
 
 /** The payload of a JWT, unverified (for display and for telling own messages apart). */
-export function jwtClaims(token: string | undefined): { sub?: string; name?: string; exp?: number } {
+/** The claims the browser reads (never trusts: the server checks the signature on every request). */
+export interface AgentClaims {
+  sub?: string;
+  name?: string;
+  exp?: number;
+  /** May edit the team's shared canned replies. */
+  manage?: boolean;
+}
+
+export function jwtClaims(token: string | undefined): AgentClaims {
   const part = token?.split('.')[1];
   if (!part) return {};
   try {
     const b64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
     const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes)) as { sub?: string; name?: string; exp?: number };
+    return JSON.parse(new TextDecoder().decode(bytes)) as AgentClaims;
   } catch {
     return {};
   }

@@ -78,6 +78,23 @@ export interface ConversationState {
   assigneeName: string | null;
 }
 
+/** Which conversations a list shows: `open` is everything not resolved (open and pending). */
+export type ConversationFilter = 'all' | 'open' | 'mine' | 'unassigned' | 'resolved';
+
+/** How many conversations each filter but `all` holds, for the signed-in agent. */
+export interface ConversationCounts {
+  open: number;
+  mine: number;
+  unassigned: number;
+  resolved: number;
+}
+
+/** `GET /kefu/api/agent/conversations`: at most 200 entries, latest activity first, and the counts. */
+export interface ConversationList {
+  conversations: Conversation[];
+  counts: ConversationCounts;
+}
+
 /** An entry of `GET /kefu/api/agent/conversations`. */
 export interface Conversation extends VisitorProfile, ConversationState {
   lastMessage: Message | null;
@@ -139,6 +156,27 @@ export interface AgentEntry {
   id: string;
   name: string | null;
   online: boolean;
+}
+
+/** One hit of `GET /kefu/api/agent/search`. */
+export interface SearchHit {
+  mid: number;
+  /** The conversation: the visitor's id. */
+  visitorId: string;
+  from: string;
+  content: string;
+  createdAt: string | null;
+  name: string | null;
+  email: string | null;
+  /** What matched: the message's text, or the conversation's visitor (the hit is then its latest message). */
+  match: 'content' | 'visitor';
+}
+
+/** A page of search hits, newest first. */
+export interface SearchPage {
+  hits: SearchHit[];
+  /** `before` for the next page; null when there is none. */
+  next: number | null;
 }
 
 export interface TypingEvent {

@@ -1,14 +1,18 @@
 // `npm run screenshots`: saves the README's pictures, docs/screenshots/widget.png
 // and console.png, from the conversation test/ui/screenshots.test.ts checks
-// (test/ui/screenshot-scene.ts). The npm script builds the bundles first and
+// (test/ui/screenshot-scene.ts), and the help desk's for docs/ui.md
+// (test/ui/help-desk-scene.ts). The npm script builds the bundles first and
 // runs this from the repository root.
 import { relative, resolve } from 'node:path';
+import { takeHelpDeskScreenshots } from '../test/ui/help-desk-scene.js';
 import { takeScreenshots } from '../test/ui/screenshot-scene.js';
 
 const root = process.cwd();
 try {
-  const paths = await takeScreenshots(resolve(root, 'docs', 'screenshots'), resolve(root, 'dist', 'public'));
-  console.log(`wrote ${Object.values(paths).map((p) => relative(root, p)).join(' and ')}`);
+  const out = resolve(root, 'docs', 'screenshots');
+  const publicDir = resolve(root, 'dist', 'public');
+  const paths = [...Object.values(await takeScreenshots(out, publicDir)), ...(await takeHelpDeskScreenshots(out, publicDir))];
+  console.log(`wrote ${paths.map((p) => relative(root, p)).join(', ')}`);
 } catch (err) {
   console.error(err);
   process.exitCode = 1;

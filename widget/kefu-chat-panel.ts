@@ -337,8 +337,11 @@ export class KefuChatPanel extends LitElement {
     const t = this.t;
     const c = this.controller!;
     let previousFrom = '';
+    // A log may carry a name (a plain div may not). It stays silent: the live
+    // region of the panel already says each incoming message once, by sender,
+    // and a live log would also read out own messages and older pages.
     return html`
-      <div class="messages" part="messages" tabindex="0" aria-label=${t.conversation} @scroll=${this.handleScroll}>
+      <div class="messages" part="messages" role="log" aria-live="off" tabindex="0" aria-label=${t.conversation} @scroll=${this.handleScroll}>
         ${c.history.loading ? html`<p class="note">${t.loadingOlder}</p>` : nothing}
         ${c.history.hasMore && c.log.size > 0
           ? nothing

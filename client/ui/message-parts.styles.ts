@@ -3,11 +3,12 @@ import { css } from 'lit';
 /**
  * The parts message-parts.ts renders that look the same in both faces: a
  * failed message's state and its retry link. Each face sets `--_accent` and
- * lays out `.state` itself.
+ * lays out `.state` itself. The failed state's red is dark enough for 4.5:1
+ * (WCAG AA) on the widget's grey thread, where #dc2626 was not.
  */
 export const messagePartStyles = css`
   .state[data-state='failed'] {
-    color: #dc2626;
+    color: #b91c1c;
   }
   .retry {
     border: 0;

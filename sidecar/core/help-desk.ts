@@ -139,6 +139,8 @@ export class HelpDesk {
     const changed = await this.deps.store.desk.changeState(visitorId, { assignee });
     const state = changed ?? (await this.current(visitorId));
     if (changed || text) await this.announce(state, agent.id, agent.name, text || undefined);
+    // The event tells the receiver now; the note keeps it in the thread for whoever opens it later.
+    if (text) await this.addNote(agent, visitorId, text, undefined);
     return state;
   }
 

@@ -5,6 +5,8 @@ export {
   type AgentEntry,
   type CannedReply,
   type Block,
+  type ConversationCounts,
+  type ConversationFilter,
   type ConversationState,
   type ConversationStatus,
   type Note,

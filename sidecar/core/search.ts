@@ -22,24 +22,9 @@ import type { Store } from '../store/store.js';
 import { KefuError, errorCode } from './kefu-error.js';
 import { likeContains, SqlSearchStore } from '../store/search-store.js';
 
-export interface SearchHit {
-  mid: number;
-  /** The conversation: the visitor's id. */
-  visitorId: string;
-  from: string;
-  content: string;
-  createdAt: string | null;
-  name: string | null;
-  email: string | null;
-  /** What matched: the message's text, or the conversation's visitor (the hit is then its latest message). */
-  match: 'content' | 'visitor';
-}
+import type { SearchHit, SearchPage } from '../../protocol/wire.js';
 
-export interface SearchPage {
-  hits: SearchHit[];
-  /** `before` for the next page; null when there is none. */
-  next: number | null;
-}
+export type { SearchHit, SearchPage } from '../../protocol/wire.js';
 
 export const SEARCH_MAX_CHARS = 100;
 export const SEARCH_MAX_LIMIT = 50;

@@ -2,21 +2,14 @@
 // (columns of the visitor table), agent-only notes and blocks (tables of their
 // own). The seed-shaped `msg` table is not touched: a note is never a row
 // classic PHP could take for a message to the visitor.
-import type { AgentEntry, Block, ConversationState, ConversationStatus, Note } from '../core/message.js';
+import type { AgentEntry, Block, ConversationCounts, ConversationFilter, ConversationState, ConversationStatus, Note } from '../core/message.js';
 import { isoTime, sqlTime, type SqlDriver, type TableNames } from './sql-store.js';
 
 export const STATUSES: readonly ConversationStatus[] = ['open', 'pending', 'resolved'];
 
+export type { ConversationCounts, ConversationFilter };
 /** Which conversations a list shows (docs/PROTOCOL.md, "Help desk"). */
-export type ConversationFilter = 'all' | 'open' | 'mine' | 'unassigned' | 'resolved';
 export const FILTERS: readonly ConversationFilter[] = ['all', 'open', 'mine', 'unassigned', 'resolved'];
-
-export interface ConversationCounts {
-  open: number;
-  mine: number;
-  unassigned: number;
-  resolved: number;
-}
 
 /** A change to a conversation's state, made only while it still matches `when`. */
 export interface StateChange {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { InboxController } from '../../admin-panel/inbox-controller.js';
+import { InboxController, type InboxOptions } from '../../admin-panel/inbox-controller.js';
 import { TokenSource } from '../../client/token-source.js';
 import type { ChatMessage } from '../../client/types.js';
-import { messageConversation } from '../../protocol/wire.js';
+import { messageConversation, type Conversation, type ConversationCounts, type ConversationEvent, type ConversationStatus, type KefuEvent } from '../../protocol/wire.js';
 import { expectResumeFromCursor, fakeHost, heldUntilAborted } from '../client/fake-host.js';
 
 const V1 = 'v_AAAAAAAAAAAAAAAAAAAAAA';
@@ -36,7 +36,7 @@ function inbox() {
  */
 function connectedInbox() {
   const { c, host } = inbox();
-  vi.spyOn(c.api, 'conversations').mockResolvedValue([]);
+  vi.spyOn(c.api, 'conversations').mockResolvedValue({ conversations: [], counts: { open: 0, mine: 0, unassigned: 0, resolved: 0 } });
   vi.spyOn(c.api, 'presence').mockResolvedValue();
   const polls: { cursor: string | undefined; signal: AbortSignal }[] = [];
   vi.spyOn(c.api, 'poll').mockImplementation((cursor, _wait, signal) => {
@@ -211,5 +211,162 @@ describe('InboxController', () => {
       expect(c.conversations.get(V1)).toMatchObject({ unread: 1 });
       host.disconnect();
     });
+  });
+});
+
+describe('help desk state', () => {
+  const counts = (open: number, mine: number, unassigned: number, resolved: number): ConversationCounts => ({ open, mine, unassigned, resolved });
+  const entry = (visitorId: string, status: ConversationStatus, assignee: string | null, minutesAgo = 0): Conversation => ({
+    visitorId,
+    name: null,
+    email: null,
+    page: null,
+    referrer: null,
+    firstSeenAt: at(minutesAgo),
+    lastSeenAt: at(minutesAgo),
+    verified: false,
+    consentAt: null,
+    status,
+    assignee,
+    assigneeName: assignee,
+    lastMessage: null,
+    lastMessageAt: at(minutesAgo),
+    unread: 0,
+    online: true,
+    blocked: false,
+  });
+  const change = (visitorId: string, status: ConversationStatus, assignee: string | null, by: string): ConversationEvent => ({
+    type: 'conversation',
+    visitorId,
+    status,
+    assignee,
+    assigneeName: assignee && `name of ${assignee}`,
+    by,
+  });
+
+  /** An inbox (agent:1) whose list, fetched by refreshList/setFilter, holds `entries` under every filter. */
+  async function listed(entries: Conversation[], listCounts = counts(0, 0, 0, 0), opts: Partial<InboxOptions> = {}) {
+    const host = fakeHost();
+    const c = new InboxController(host, { base: 'http://127.0.0.1:9', tokens: new TokenSource(token), transport: 'long-poll', ...opts });
+    const conversations = vi.spyOn(c.api, 'conversations').mockImplementation(async () => ({ conversations: entries, counts: listCounts }));
+    await c.refreshList();
+    return { c, host, conversations };
+  }
+
+  it('patches a conversation\'s status and owner from the feed, as a new entry', async () => {
+    const { c } = await listed([entry(V1, 'open', null)]);
+    const before = c.conversations.get(V1);
+    c.handleBatch({ messages: [], events: [change(V1, 'pending', 'agent:2', 'agent:2')] });
+    expect(c.conversations.get(V1)).not.toBe(before);
+    expect(c.conversations.get(V1)).toMatchObject({ status: 'pending', assignee: 'agent:2', assigneeName: 'name of agent:2' });
+    expect(before).toMatchObject({ status: 'open', assignee: null });
+  });
+
+  it('moves the tab counts with a change to a conversation the list knows', async () => {
+    const { c } = await listed([entry(V1, 'open', null)]);
+    c.counts = counts(3, 0, 2, 1);
+    c.handleBatch({ messages: [], events: [change(V1, 'open', 'agent:1', 'agent:1')] });
+    expect(c.counts).toEqual(counts(3, 1, 1, 1));
+    c.handleBatch({ messages: [], events: [change(V1, 'resolved', 'agent:1', 'agent:1')] });
+    expect(c.counts).toEqual(counts(2, 0, 1, 2));
+  });
+
+  it('changes nothing for a repeat of the state it already shows', async () => {
+    const { c } = await listed([entry(V1, 'open', 'agent:2')]);
+    c.counts = counts(3, 0, 2, 1);
+    const before = c.conversations.get(V1);
+    c.handleBatch({ messages: [], events: [change(V1, 'open', 'agent:2', 'agent:2')] });
+    expect(c.conversations.get(V1)).toBe(before);
+    expect(c.counts).toEqual(counts(3, 0, 2, 1));
+  });
+
+  it('leaves the counts to the server for a conversation the list did not know, fetching the list again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { c, conversations } = await listed([]);
+      c.counts = counts(3, 0, 2, 1);
+      c.handleBatch({ messages: [], events: [change(V2, 'open', 'agent:1', 'agent:2')] });
+      expect(c.counts).toEqual(counts(3, 0, 2, 1));
+      expect(c.conversations.get(V2)).toMatchObject({ status: 'open', assignee: 'agent:1' });
+      expect(conversations).toHaveBeenCalledOnce();
+      await vi.advanceTimersByTimeAsync(300);
+      expect(conversations).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('tells onHandoff when a colleague gives this agent a conversation, once', async () => {
+    const onHandoff = vi.fn();
+    const { c } = await listed([entry(V1, 'open', 'agent:2')], counts(1, 0, 0, 0), { onHandoff });
+    const ev = { ...change(V1, 'open', 'agent:1', 'agent:2'), note: 'over to you' };
+    c.handleBatch({ messages: [], events: [ev] });
+    expect(onHandoff).toHaveBeenCalledOnce();
+    expect(onHandoff).toHaveBeenCalledWith(c.conversations.get(V1), ev);
+    c.handleBatch({ messages: [], events: [ev] });
+    expect(onHandoff).toHaveBeenCalledOnce();
+  });
+
+  it('tells onHandoff when auto-assignment gives this agent a conversation', async () => {
+    const onHandoff = vi.fn();
+    const { c } = await listed([entry(V1, 'open', null)], counts(1, 0, 1, 0), { onHandoff });
+    c.handleBatch({ messages: [], events: [change(V1, 'open', 'agent:1', 'system')] });
+    expect(onHandoff).toHaveBeenCalledOnce();
+  });
+
+  it('does not tell onHandoff about a conversation this agent claimed itself, or one already its own', async () => {
+    const onHandoff = vi.fn();
+    const { c } = await listed([entry(V1, 'open', null), entry(V2, 'open', 'agent:1')], counts(2, 1, 1, 0), { onHandoff });
+    c.handleBatch({ messages: [], events: [change(V1, 'open', 'agent:1', 'agent:1')] });
+    c.handleBatch({ messages: [], events: [change(V2, 'pending', 'agent:1', 'agent:2')] });
+    c.handleBatch({ messages: [], events: [change(V2, 'open', 'agent:3', 'agent:2')] });
+    expect(onHandoff).not.toHaveBeenCalled();
+  });
+
+  it('lists the current tab\'s conversations, keeping the open one listed after it left the tab', async () => {
+    const { c, conversations } = await listed([entry(V1, 'open', 'agent:1', 3), entry(V2, 'open', null, 2), entry('v_CCCCCCCCCCCCCCCCCCCCCC', 'open', 'agent:1', 1)]);
+    expect(c.filter).toBe('open');
+    expect(c.visible.map((x) => x.visitorId)).toEqual(['v_CCCCCCCCCCCCCCCCCCCCCC', V2, V1]);
+    await c.setFilter('mine');
+    expect(conversations).toHaveBeenLastCalledWith('mine', undefined);
+    expect(c.visible.map((x) => x.visitorId)).toEqual(['v_CCCCCCCCCCCCCCCCCCCCCC', V1]);
+    c.selected = V2;
+    expect(c.visible.map((x) => x.visitorId)).toEqual(['v_CCCCCCCCCCCCCCCCCCCCCC', V2, V1]);
+    c.selected = undefined;
+    c.handleBatch({ messages: [], events: [change(V1, 'resolved', 'agent:1', 'agent:1')] });
+    expect(c.visible.map((x) => x.visitorId)).toEqual(['v_CCCCCCCCCCCCCCCCCCCCCC']);
+  });
+
+  it('fetches the list of the tab chosen, and not again for the tab already shown', async () => {
+    const { c, conversations } = await listed([]);
+    conversations.mockClear();
+    await c.setFilter('resolved');
+    expect(c.filter).toBe('resolved');
+    expect(conversations).toHaveBeenCalledOnce();
+    expect(conversations.mock.calls[0]![0]).toBe('resolved');
+    await c.setFilter('resolved');
+    expect(conversations).toHaveBeenCalledOnce();
+  });
+
+  it('marks a listed conversation blocked and unblocked from the feed, and adds none for a visitor it does not list', async () => {
+    const { c } = await listed([entry(V1, 'open', null)]);
+    const block = { id: 7, visitorId: V1, address: false, reason: 'spam', by: 'agent:2', byName: 'Bob', createdAt: at(0) };
+    c.handleBatch({ messages: [], events: [{ type: 'block', block }, { type: 'block', block: { ...block, id: 8, visitorId: V2 } }] });
+    expect(c.conversations.get(V1)!.blocked).toBe(true);
+    expect(c.conversations.has(V2)).toBe(false);
+    c.handleBatch({ messages: [], events: [{ type: 'unblock', id: 7, visitorId: V1 }] });
+    expect(c.conversations.get(V1)!.blocked).toBe(false);
+  });
+
+  it('hands every batch\'s events to onEvents after applying them', async () => {
+    const onEvents = vi.fn((events: readonly KefuEvent[]) => {
+      expect(events).toHaveLength(2);
+      expect(seen.c.conversations.get(V1)).toMatchObject({ assignee: 'agent:2' });
+    });
+    const seen = await listed([entry(V1, 'open', null)], counts(1, 0, 1, 0), { onEvents });
+    const events: KefuEvent[] = [change(V1, 'open', 'agent:2', 'agent:2'), { type: 'viewing', visitorId: V1, agent: 'agent:2', viewing: true }];
+    seen.c.handleBatch({ messages: [], events });
+    expect(onEvents).toHaveBeenCalledOnce();
+    expect(onEvents.mock.calls[0]![0]).toBe(events);
   });
 });

@@ -88,7 +88,7 @@ describe('visitor ids that PHP chose', () => {
     expect(await rows('content = ?', ['Yes, it shipped yesterday.'])).toEqual([
       { pos: 'agent:1', rec: 'guest42', isread: 0, content: 'Yes, it shipped yesterday.' },
     ]);
-    expect(await entry('guest42').locator('.last').textContent()).toBe('Yes, it shipped yesterday.');
+    expect(await entry('guest42').locator('.last').textContent()).toBe('You: Yes, it shipped yesterday.');
     // PHP answers 1007 from the shared inbox; it lands in 1007's conversation, not as a new one.
     await phpInsert('admin', '1007', 'We will call you back.');
     await entry('1007').locator('.last').filter({ hasText: 'We will call you back.' }).waitFor({ timeout: TIMEOUT });

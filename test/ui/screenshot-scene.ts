@@ -3,6 +3,7 @@
 // ignored test-results/); `npm run screenshots` (scripts/screenshots.ts) saves
 // it into docs/screenshots/ when the pictures should change.
 import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { resolve } from 'node:path';
 import { startSidecar } from '../helpers/sidecar.js';
 import { launchBrowser, newContext } from './browser.js';
@@ -16,6 +17,21 @@ export const SHOTS = {
 
 export type Shot = keyof typeof SHOTS;
 
+/** Two visitors who wrote and left, so a console's list has something in it. */
+export async function earlierVisitors(browser: Browser, url: string): Promise<void> {
+  for (const [name, line] of [
+    ['Chen Jing', 'Can I change the delivery address of order #1043?'],
+    ['Tom', 'Is the blue one back in stock?'],
+  ]) {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await openWidget(page, `${url}/demo`, { name });
+    await visitorSends(page, line);
+    await visitorMessage(page, line).locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
+    await ctx.close();
+  }
+}
+
 /** Stages the conversation and saves one PNG per shot into `outDir`; returns their paths. */
 export async function takeScreenshots(outDir: string, publicDir: string): Promise<Record<Shot, string>> {
   mkdirSync(outDir, { recursive: true });
@@ -26,17 +42,7 @@ export async function takeScreenshots(outDir: string, publicDir: string): Promis
     await openConsole(agent, sidecar.url, await sidecar.agentToken(1, 'Alice'));
 
     // Two earlier visitors, so the list has something in it.
-    for (const [name, line] of [
-      ['Chen Jing', 'Can I change the delivery address of order #1043?'],
-      ['Tom', 'Is the blue one back in stock?'],
-    ]) {
-      const ctx = await newContext(browser);
-      const page = await ctx.newPage();
-      await openWidget(page, `${sidecar.url}/demo`, { name });
-      await visitorSends(page, line);
-      await visitorMessage(page, line).locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
-      await ctx.close();
-    }
+    await earlierVisitors(browser, sidecar.url);
 
     const visitorCtx = await newContext(browser, { viewport: SHOTS.widget });
     const visitor = await visitorCtx.newPage();

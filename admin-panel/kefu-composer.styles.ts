@@ -1,0 +1,81 @@
+import { css } from 'lit';
+import { cannedPickerStyles } from './canned-picker.js';
+import { baseStyles } from './console-base.styles.js';
+
+export const composerStyles = [
+  baseStyles,
+  cannedPickerStyles,
+  css`
+    :host {
+      display: block;
+      border-top: 1px solid var(--_line);
+    }
+    .modes {
+      display: flex;
+      align-items: center;
+      gap: 4px;
+      padding: 6px 12px 0;
+      font-size: 12.5px;
+    }
+    .modes button {
+      border: 0;
+      background: none;
+      padding: 4px 8px;
+      border-radius: 6px;
+      color: var(--_muted);
+      font-weight: 600;
+    }
+    .modes button[aria-pressed='true'] {
+      color: var(--_text);
+      background: var(--_surface);
+      box-shadow: inset 0 -2px 0 var(--_accent);
+    }
+    .modes button[data-mode='note'][aria-pressed='true'] {
+      box-shadow: inset 0 -2px 0 #a16207;
+    }
+    .hint {
+      color: #854d0e;
+      margin-left: 4px;
+    }
+    .notice {
+      margin: 6px 12px 0;
+      font-size: 12.5px;
+      color: #b91c1c;
+    }
+    form.composer {
+      position: relative;
+      display: flex;
+      gap: 8px;
+      align-items: flex-end;
+      padding: 8px 12px 10px;
+    }
+    textarea {
+      flex: 1;
+      resize: none;
+      min-height: 40px;
+      max-height: 160px;
+      border: 1px solid var(--_line);
+      border-radius: 8px;
+      padding: 9px 10px;
+      background: var(--_bg);
+    }
+    .note-mode textarea {
+      background: #fefce8;
+      border-color: #facc15;
+      color: #422006;
+    }
+    .send {
+      border: 0;
+      border-radius: 8px;
+      padding: 9px 16px;
+      background: var(--_accent);
+      color: var(--_on-accent);
+      font-weight: 600;
+      white-space: nowrap;
+    }
+    .note-mode .send {
+      background: #854d0e;
+      color: #fff;
+    }
+  `,
+];
