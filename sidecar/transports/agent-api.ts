@@ -17,7 +17,9 @@ export function agentApiRoutes(router: Router, rt: Runtime): void {
     const { agent } = ctx.state as AgentState;
     seen(agent);
     const filter = rt.desk.parseFilter(ctx.query.filter);
-    const [rows, counts] = await Promise.all([rt.chat.conversations(200, filter, agent.id), rt.desk.counts(agent.id)]);
+    // One after the other: the list first writes this process's pending activity, which the counts must see too.
+    const rows = await rt.chat.conversations(200, filter, agent.id);
+    const counts = await rt.desk.counts(agent.id);
     const now = Date.now();
     ctx.body = {
       counts,
