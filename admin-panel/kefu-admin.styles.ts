@@ -98,6 +98,12 @@ export const adminStyles = [
       font-size: 13px;
     }
 
+    .app:not(.has-selection) {
+      grid-template-columns: minmax(240px, 360px) 1fr;
+    }
+    .app:not(.has-selection) kefu-visitor-details {
+      display: none;
+    }
     @container (max-width: 1000px) {
       .app {
         grid-template-columns: minmax(220px, 280px) 1fr;

@@ -33,5 +33,18 @@ export const detailsStyles = [
       margin: 0;
       overflow-wrap: anywhere;
     }
+    dl > div {
+      min-width: 0;
+    }
+    a.url {
+      display: block;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .id dd {
+      color: var(--_muted);
+      font-size: 12px;
+    }
   `,
 ];

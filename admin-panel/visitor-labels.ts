@@ -28,12 +28,20 @@ export function identityBadge(c: InboxConversation | undefined, t: AdminStrings)
 }
 
 /** A link only for http(s) URLs: page and referrer come from the visitor's browser. */
+/** `example.com/shop/item?id=3`: host and path without the scheme, `www.` or a lone trailing slash. */
+export function shortUrl(u: URL): string {
+  const path = u.pathname === '/' ? '' : u.pathname;
+  return u.host.replace(/^www\./, '') + path + u.search;
+}
+
 export function safeLink(url: string | null | undefined): TemplateResult | string | null {
   if (!url) return null;
   try {
     const u = new URL(url);
     if (u.protocol === 'http:' || u.protocol === 'https:') {
-      return html`<a href=${u.href} target="_blank" rel="noopener noreferrer">${url}</a>`;
+      // The address without its scheme, on one line cut with "…" (the whole of it in the tooltip and the link):
+      // a long URL broken over several lines mid-word reads as noise.
+      return html`<a class="url" href=${u.href} title=${u.href} target="_blank" rel="noopener noreferrer">${shortUrl(u)}</a>`;
     }
   } catch {
     // not a URL: shown as text

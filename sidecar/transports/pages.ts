@@ -39,6 +39,12 @@ const BASE_STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f29
 main{max-width:46rem;margin:0 auto;padding:2rem 1.25rem}h1{font-size:1.6rem}code{background:#e2e8f0;padding:.1em .3em;border-radius:4px}
 pre{overflow-x:auto;background:#e2e8f0;padding:.75rem;border-radius:6px}pre code{padding:0}`;
 
+// A chat bubble in the widget's blue, inline: without an icon of its own a
+// browser asks for /favicon.ico, which is not ours to serve (a 404 and a console error).
+const ICON = `<link rel="icon" href="data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#2563eb" d="M6 4h20a4 4 0 0 1 4 4v12a4 4 0 0 1-4 4H14l-7 6v-6H6a4 4 0 0 1-4-4V8a4 4 0 0 1 4-4z"/></svg>',
+)}">`;
+
 export function pageRoutes(router: Router, rt: Runtime): void {
   router.get('/demo', async (ctx, next) => {
     if (rt.config.production) return next();
@@ -46,7 +52,7 @@ export function pageRoutes(router: Router, rt: Runtime): void {
     pageHeaders(ctx, nonce, "'self'");
     ctx.body = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kefu demo</title><style>${BASE_STYLE}</style></head>
+<title>Kefu demo</title>${ICON}<style>${BASE_STYLE}</style></head>
 <body><main>
 <h1>Kefu demo page</h1>
 <p>This stands for any page of your site. The chat bubble in the corner is <code>&lt;kefu-chat&gt;</code>,
@@ -65,7 +71,7 @@ added with two lines of HTML:</p>
     pageHeaders(ctx, nonce, ["'self'", ...rt.config.allowedOrigins].join(' '));
     ctx.body = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kefu console</title><style>${BASE_STYLE}
+<title>Kefu console</title>${ICON}<style>${BASE_STYLE}
 html,body{height:100%}kefu-admin{display:block;height:100vh}#signin{max-width:40rem;margin:3rem auto;padding:0 1.25rem}
 #signin textarea{width:100%;min-height:6rem;font:inherit}</style></head>
 <body>

@@ -165,6 +165,21 @@ describe('in Chromium', () => {
     await ctx.close();
   });
 
+  it('the demo and the console have an icon of their own and ask for nothing that is not there', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const missing: string[] = [];
+    page.on('response', (r) => { if (r.status() >= 400) missing.push(`${r.status()} ${r.url()}`); });
+    const violations = await watchCsp(page);
+    await page.goto(`${sc.url}/demo`);
+    expect(await page.locator('link[rel=icon]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+    await openConsole(page, sc.url, await sc.agentToken(1, 'Ann'));
+    expect(await page.locator('link[rel=icon]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+    expect(missing).toEqual([]);
+    expect(violations).toEqual([]);
+    await ctx.close();
+  });
+
   it('the widget embeds on a listed site of another origin and chats', async () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();

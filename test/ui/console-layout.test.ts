@@ -38,3 +38,24 @@ it('lets a site\'s --kefu-accent reach the reply button inside <kefu-conversatio
   await send.waitFor({ timeout: TIMEOUT });
   expect(await send.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(124, 58, 237)');
 });
+
+it('on a wide console shows no empty details column, then the details with the page as one short line', async () => {
+  const agent = await (await newContext(rig.browser, { viewport: { width: 1280, height: 800 } })).newPage();
+  await openConsole(agent, rig.sidecar.url, await rig.sidecar.agentToken(1, 'Alice'));
+  expect(await console_(agent, 'kefu-visitor-details').isVisible()).toBe(false);
+  const visitor = await (await newContext(rig.browser)).newPage();
+  await openWidget(visitor, `${rig.sidecar.url}/demo?from=a-campaign-with-a-rather-long-name-that-goes-on-and-on-and-on`);
+  await visitorSends(visitor, 'which page am I on?');
+  await conversationEntry(agent, 'which page am I on?').click();
+  const link = console_(agent, 'kefu-visitor-details a.url').first();
+  await link.waitFor({ timeout: TIMEOUT });
+  // Without the scheme, the whole address in the link and its tooltip, on one line.
+  const text = (await link.textContent()) ?? '';
+  expect(text.startsWith('127.0.0.1:')).toBe(true);
+  expect(await link.getAttribute('title')).toBe(`${rig.sidecar.url}/demo?from=a-campaign-with-a-rather-long-name-that-goes-on-and-on-and-on`);
+  const box = await link.evaluate((el) => ({ lines: Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)), cut: el.scrollWidth > el.clientWidth }));
+  expect(box).toEqual({ lines: 1, cut: true });
+  // The visitor's id comes last, after what an agent reads first.
+  expect(await console_(agent, 'kefu-visitor-details dt').first().textContent()).toBe('Name');
+  expect(await console_(agent, 'kefu-visitor-details dt').last().textContent()).toBe('Visitor');
+});
