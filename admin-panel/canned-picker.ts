@@ -115,14 +115,14 @@ export const cannedPickerStyles = css`
     line-height: 16px;
     padding: 0 6px;
     border-radius: 8px;
-    border: 1px solid #cbd5e1;
-    color: #475569;
-    background: #f1f5f9;
+    border: 1px solid var(--_badge-line);
+    color: var(--_badge-fg);
+    background: var(--_badge-bg);
   }
   .canned-scope[data-shared='false'] {
-    border-color: #93c5fd;
-    color: #1e40af;
-    background: #eff6ff;
+    border-color: var(--_info-line);
+    color: var(--_info-fg);
+    background: var(--_info-bg);
   }
   .canned-none {
     padding: 10px;

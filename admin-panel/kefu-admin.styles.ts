@@ -1,8 +1,9 @@
 import { css } from 'lit';
-import { baseStyles } from './console-base.styles.js';
+import { baseStyles, themeStyles } from './console-base.styles.js';
 
 /** The shell: the console's box, its header, and where the three columns go at each width. */
 export const adminStyles = [
+  themeStyles,
   baseStyles,
   css`
     :host {
@@ -80,14 +81,14 @@ export const adminStyles = [
       align-items: center;
       gap: 8px 12px;
       padding: 10px 16px;
-      background: #fef3c7;
-      color: #92400e;
-      border-bottom: 1px solid #fde68a;
+      background: var(--_warn-bg);
+      color: var(--_warn-fg);
+      border-bottom: 1px solid var(--_warn-line);
     }
     .banner.handoff {
-      background: #eff6ff;
-      color: #1e3a8a;
-      border-bottom-color: #bfdbfe;
+      background: var(--_info-bg);
+      color: var(--_info-fg);
+      border-bottom-color: var(--_info-line);
     }
     .banner span {
       flex: 1;

@@ -43,6 +43,7 @@ import type { KefuDeskTools } from './kefu-desk-tools.js';
  * @attr server - sidecar base URL; defaults to the origin this script came from
  * @attr transport - 'iframe' (default) or 'long-poll'
  * @attr lang - 'en' or 'zh-CN'; defaults to the browser's language
+ * @attr theme - 'auto' (default: the system's light or dark), 'light' or 'dark'
  *
  * @event kefu-visitor-message - detail `{visitorId, message}`: a visitor wrote
  * @event kefu-select - detail `{visitorId}`: the agent opened a conversation
@@ -53,7 +54,7 @@ import type { KefuDeskTools } from './kefu-desk-tools.js';
  * @csspart conversation - the open conversation (`<kefu-conversation>`)
  * @csspart details - the visitor details column (`<kefu-visitor-details>`)
  *
- * @cssproperty --kefu-accent, --kefu-on-accent, --kefu-background, --kefu-text, --kefu-muted, --kefu-line, --kefu-surface, --kefu-font, --kefu-radius, --kefu-admin-height
+ * @cssproperty --kefu-accent, --kefu-accent-text (links and "Seen"), --kefu-on-accent, --kefu-background, --kefu-text, --kefu-muted, --kefu-line, --kefu-surface, --kefu-font, --kefu-radius, --kefu-admin-height
  */
 @customElement('kefu-admin')
 export class KefuAdmin extends LitElement {
@@ -65,6 +66,8 @@ export class KefuAdmin extends LitElement {
   @property() server?: string;
   @property() transport: 'iframe' | 'long-poll' = 'iframe';
   @property() override lang = '';
+  /** 'auto' follows the system's light or dark setting; a site may force 'light' or 'dark'. */
+  @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
 
   @state() private expired = false;
   /** A conversation a colleague just gave this agent, until opened or dismissed. */

@@ -9,8 +9,8 @@ export const blocksPanelStyles = [
       margin: 0 0 10px;
       padding: 8px 10px;
       border-radius: 8px;
-      background: #fef2f2;
-      color: #b91c1c;
+      background: var(--_danger-bg);
+      color: var(--_danger-fg);
     }
     ul {
       list-style: none;

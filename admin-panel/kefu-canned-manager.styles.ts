@@ -153,9 +153,9 @@ export const cannedManagerStyles = [
       margin: 10px 0 0;
       padding: 6px 10px;
       border-radius: 8px;
-      color: #991b1b;
-      background: #fef2f2;
-      border: 1px solid #fca5a5;
+      color: var(--_danger-fg);
+      background: var(--_danger-bg);
+      border: 1px solid var(--_danger-line);
       font-size: 13px;
     }
     .buttons {

@@ -31,16 +31,16 @@ export const composerStyles = [
       box-shadow: inset 0 -2px 0 var(--_accent);
     }
     .modes button[data-mode='note'][aria-pressed='true'] {
-      box-shadow: inset 0 -2px 0 #a16207;
+      box-shadow: inset 0 -2px 0 var(--_note-line);
     }
     .hint {
-      color: #854d0e;
+      color: var(--_note-head);
       margin-left: 4px;
     }
     .notice {
       margin: 6px 12px 0;
       font-size: 12.5px;
-      color: #b91c1c;
+      color: var(--_danger-fg);
     }
     form.composer {
       position: relative;
@@ -60,9 +60,9 @@ export const composerStyles = [
       background: var(--_bg);
     }
     .note-mode textarea {
-      background: #fefce8;
-      border-color: #facc15;
-      color: #422006;
+      background: var(--_note-bg);
+      border-color: var(--_note-line);
+      color: var(--_note-fg);
     }
     .send {
       border: 0;

@@ -34,16 +34,16 @@ export const actionsStyles = [
       font-weight: 600;
       border-radius: 999px;
       padding: 2px 8px;
-      background: #dbeafe;
-      color: #1e3a8a;
+      background: var(--_info-bg);
+      color: var(--_info-fg);
     }
     .status[data-status='pending'] {
-      background: #ffedd5;
-      color: #9a3412;
+      background: var(--_pending-bg);
+      color: var(--_pending-fg);
     }
     .status[data-status='resolved'] {
-      background: #dcfce7;
-      color: #166534;
+      background: var(--_ok-bg);
+      color: var(--_ok-fg);
     }
     .owner {
       color: var(--_muted);
@@ -53,8 +53,8 @@ export const actionsStyles = [
       margin: 6px 0 0;
       padding: 6px 10px;
       border-radius: 8px;
-      background: #fef2f2;
-      color: #b91c1c;
+      background: var(--_danger-bg);
+      color: var(--_danger-fg);
       font-size: 12.5px;
     }
     .error:empty {

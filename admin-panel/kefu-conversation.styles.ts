@@ -76,7 +76,7 @@ export const conversationStyles = [
       color: var(--_on-accent);
     }
     .msg.colleague .bubble {
-      background: #e0e7ff;
+      background: var(--_colleague-bg);
       color: var(--_text);
     }
     .failed .bubble {
@@ -90,7 +90,7 @@ export const conversationStyles = [
       gap: 6px;
     }
     .state[data-state='seen'] {
-      color: var(--_accent);
+      color: var(--_accent-text);
     }
     .loading {
       align-self: center;
@@ -108,14 +108,14 @@ export const conversationStyles = [
       margin: 8px 0 4px;
       padding: 8px 12px;
       border-radius: 10px;
-      border: 1px dashed #ca8a04;
-      background: #fefce8;
-      color: #422006;
+      border: 1px dashed var(--_note-line);
+      background: var(--_note-bg);
+      color: var(--_note-fg);
     }
     .team-note .note-head {
       font-size: 12px;
       font-weight: 600;
-      color: #854d0e;
+      color: var(--_note-head);
     }
     .team-note .note-body {
       white-space: pre-wrap;
@@ -123,7 +123,7 @@ export const conversationStyles = [
       margin-top: 2px;
     }
     .team-note .meta {
-      color: #854d0e;
+      color: var(--_note-head);
       margin: 3px 0 0;
     }
     .team-note.failed {
@@ -143,15 +143,15 @@ export const conversationStyles = [
       font-style: italic;
     }
     .viewers {
-      color: #9a3412;
+      color: var(--_pending-fg);
     }
     .blocked {
       margin: 0;
       padding: 6px 16px;
       font-size: 12.5px;
-      background: #fef2f2;
-      color: #991b1b;
-      border-top: 1px solid #fecaca;
+      background: var(--_danger-bg);
+      color: var(--_danger-fg);
+      border-top: 1px solid var(--_danger-line);
     }
     .conv-head > div {
       flex: 1 1 14em;

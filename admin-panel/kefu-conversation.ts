@@ -11,7 +11,7 @@ import { pickAdminStrings } from './i18n/pick-admin-strings.js';
 import type { InboxConversation } from './inbox-controller.js';
 import { conversationStyles } from './kefu-conversation.styles.js';
 import { threadItems } from './thread-items.js';
-import { displayName, identityBadge } from './visitor-labels.js';
+import { displayName, identityBadge, pageLabel } from './visitor-labels.js';
 
 /**
  * One open conversation in the console: its head (name, identity, online,
@@ -110,7 +110,7 @@ export class KefuConversation extends LitElement {
           <span class="dot ${c?.online ? 'on' : ''}"></span>
           <div>
             <h2>${displayName(c, id, t)} ${identityBadge(c, t)}</h2>
-            <div class="sub">${c?.online ? t.visitorOnline : t.visitorOffline}${c?.page ? html` · ${c.page}` : nothing}</div>
+            <div class="sub">${c?.online ? t.visitorOnline : t.visitorOffline}${c?.page ? html` · <span title=${c.page}>${pageLabel(c.page)}</span>` : nothing}</div>
           </div>
           <slot name="actions"></slot>
         </div>

@@ -26,8 +26,8 @@ export const deskToolsStyles = [
       min-width: 18px;
       padding: 0 5px;
       border-radius: 9px;
-      background: #fee2e2;
-      color: #991b1b;
+      background: var(--_danger-bg);
+      color: var(--_danger-fg);
       font-size: 11.5px;
       font-weight: 600;
       text-align: center;

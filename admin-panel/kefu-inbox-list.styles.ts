@@ -98,11 +98,11 @@ export const listStyles = [
       font-size: 11.5px;
     }
     .status[data-status='pending'] {
-      color: #9a3412;
+      color: var(--_pending-fg);
       font-weight: 600;
     }
     .status[data-status='resolved'] {
-      color: #166534;
+      color: var(--_ok-fg);
       font-weight: 600;
     }
     .has-unread .last {

@@ -8,7 +8,7 @@ import { TABS } from './conversation-filter.js';
 import { pickAdminStrings } from './i18n/pick-admin-strings.js';
 import type { InboxConversation } from './inbox-controller.js';
 import { listStyles } from './kefu-inbox-list.styles.js';
-import { displayName } from './visitor-labels.js';
+import { displayName, pageLabel } from './visitor-labels.js';
 
 /**
  * The console's conversation list: tabs (mine, unassigned, all open,
@@ -120,7 +120,7 @@ export class KefuInboxList extends LitElement {
         <span class="last">${last && isTeam(last.from) && last.from === this.me ? t.youPrefix : ''}${last?.content ?? ''}</span>
         ${c.unread ? html`<span class="count" aria-label=${t.unread(c.unread)}>${c.unread}</span>` : nothing}
         <span class="owner" data-owner=${c.assignee ?? ''}>${this.owner(c)}${status === 'open' ? '' : html` · <span class="status" data-status=${status}>${t.statusLabel[status]}</span>`}</span>
-        ${c.page ? html`<span class="page">${c.page}</span>` : nothing}
+        ${c.page ? html`<span class="page" title=${c.page}>${pageLabel(c.page)}</span>` : nothing}
       </button>
     </li>`;
   }

@@ -82,7 +82,7 @@ export const searchPanelStyles = [
       color: var(--_muted);
     }
     .side.team {
-      color: var(--_accent);
+      color: var(--_accent-text);
     }
     mark {
       /* Dark text on pale yellow: 14:1, whatever the theme's text colour. */
@@ -99,8 +99,8 @@ export const searchPanelStyles = [
       margin: 10px 0 0;
       padding: 8px 10px;
       border-radius: 8px;
-      background: #fef2f2;
-      color: #b91c1c;
+      background: var(--_danger-bg);
+      color: var(--_danger-fg);
     }
     .more {
       display: block;

@@ -34,6 +34,15 @@ export function shortUrl(u: URL): string {
   return u.host.replace(/^www\./, '') + path + u.search;
 }
 
+/** A page address for a one-line label: shortUrl of it, or the text as it came when it is no URL. */
+export function pageLabel(url: string): string {
+  try {
+    return shortUrl(new URL(url));
+  } catch {
+    return url;
+  }
+}
+
 export function safeLink(url: string | null | undefined): TemplateResult | string | null {
   if (!url) return null;
   try {

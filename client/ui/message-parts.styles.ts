@@ -3,18 +3,20 @@ import { css } from 'lit';
 /**
  * The parts message-parts.ts renders that look the same in both faces: a
  * failed message's state and its retry link. Each face sets `--_accent` and
- * lays out `.state` itself. The failed state's red is dark enough for 4.5:1
- * (WCAG AA) on the widget's grey thread, where #dc2626 was not.
+ * lays out `.state` itself; the console's dark theme also sets
+ * `--_accent-text` and `--_danger-fg`, lighter for dark surfaces. The
+ * fallback red is dark enough for 4.5:1 (WCAG AA) on the widget's grey
+ * thread, where #dc2626 was not.
  */
 export const messagePartStyles = css`
   .state[data-state='failed'] {
-    color: #b91c1c;
+    color: var(--_danger-fg, #b91c1c);
   }
   .retry {
     border: 0;
     padding: 0;
     background: none;
-    color: var(--_accent);
+    color: var(--_accent-text, var(--_accent));
     text-decoration: underline;
     font-size: inherit;
   }

@@ -26,9 +26,9 @@ async function newPage(viewport: { width: number; height: number }): Promise<Pag
 }
 
 /**
- * Neither component follows prefers-color-scheme today (the widget pins
- * `color-scheme: light`), so a dark run should find what the light one finds;
- * it is here so that a dark theme cannot arrive with its contrast unchecked.
+ * Light and dark: the console follows prefers-color-scheme (its dark theme
+ * must keep every contrast), the widget pins `color-scheme: light` today, so
+ * a dark theme cannot arrive there with its contrast unchecked either.
  */
 async function expectNoSeriousViolations(page: Page, within?: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {

@@ -59,3 +59,28 @@ it('on a wide console shows no empty details column, then the details with the p
   expect(await console_(agent, 'kefu-visitor-details dt').first().textContent()).toBe('Name');
   expect(await console_(agent, 'kefu-visitor-details dt').last().textContent()).toBe('Visitor');
 });
+
+it('follows the system into dark mode, and a site can force either theme', async () => {
+  const agent = await (await newContext(rig.browser)).newPage();
+  await openConsole(agent, rig.sidecar.url, await rig.sidecar.agentToken(1, 'Alice'));
+  const colours = () =>
+    Promise.all([
+      agent.locator('kefu-admin').evaluate((el) => getComputedStyle(el).backgroundColor),
+      console_(agent, 'kefu-inbox-list .list').evaluate((el) => getComputedStyle(el).color),
+    ]);
+  const light = ['rgb(255, 255, 255)', 'rgb(15, 23, 42)'];
+  const dark = ['rgb(15, 23, 42)', 'rgb(226, 232, 240)'];
+  await agent.emulateMedia({ colorScheme: 'light' });
+  expect(await colours()).toEqual(light);
+  await agent.emulateMedia({ colorScheme: 'dark' });
+  expect(await colours()).toEqual(dark);
+  const admin = agent.locator('kefu-admin');
+  await admin.evaluate((el) => el.setAttribute('theme', 'light'));
+  expect(await colours()).toEqual(light);
+  await agent.emulateMedia({ colorScheme: 'light' });
+  await admin.evaluate((el) => el.setAttribute('theme', 'dark'));
+  expect(await colours()).toEqual(dark);
+  // A site's own colour still wins over the theme.
+  await agent.addStyleTag({ content: 'kefu-admin { --kefu-background: rgb(1, 2, 3) }' });
+  expect((await colours())[0]).toBe('rgb(1, 2, 3)');
+});

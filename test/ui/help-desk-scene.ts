@@ -2,7 +2,7 @@
 // sidecar: two agents and four visitors; a claimed conversation with a note
 // and a colleague viewing, the transfer dialog, the canned-reply picker,
 // search, the receiver's view of a transfer, the Resolved tab, a blocked
-// visitor, and the console on a phone. `npm run screenshots` saves them into
+// visitor, and the console on a phone; the desk and the phone also in dark. `npm run screenshots` saves them into
 // docs/screenshots/ (scripts/screenshots.ts).
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,6 +21,8 @@ export const DESK_SHOTS = {
   blocked: { file: 'help-desk-blocked.png', width: 1280, height: 800 },
   resolved: { file: 'help-desk-resolved.png', width: 1280, height: 800 },
   phone: { file: 'help-desk-phone.png', width: 390, height: 844 },
+  deskDark: { file: 'help-desk-dark.png', width: 1280, height: 800 },
+  phoneDark: { file: 'help-desk-phone-dark.png', width: 390, height: 844 },
 } as const;
 
 type DeskShot = keyof typeof DESK_SHOTS;
@@ -73,6 +75,9 @@ export async function takeHelpDeskScreenshots(outDir: string, publicDir: string)
     await conversationEntry(bob, 'Sarah').click();
     await console_(ann, '.presence-line .viewers').waitFor({ timeout: TIMEOUT });
     const paths = [await shoot(ann, outDir, 'desk')];
+    await ann.emulateMedia({ colorScheme: 'dark' });
+    paths.push(await shoot(ann, outDir, 'deskDark'));
+    await ann.emulateMedia({ colorScheme: 'light' });
 
     await console_(ann, 'kefu-conversation-actions [data-action=transfer]').click();
     await console_(ann, 'kefu-conversation-actions dialog[data-dialog=transfer] [data-field=agent]').selectOption('agent:2');
@@ -124,6 +129,8 @@ export async function takeHelpDeskScreenshots(outDir: string, publicDir: string)
     await openConsole(phone, sidecar.url, annToken);
     await console_(phone, 'button.conv').first().waitFor({ timeout: TIMEOUT });
     paths.push(await shoot(phone, outDir, 'phone'));
+    await phone.emulateMedia({ colorScheme: 'dark' });
+    paths.push(await shoot(phone, outDir, 'phoneDark'));
     return paths;
   } finally {
     await browser.close();
