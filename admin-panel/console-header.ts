@@ -24,10 +24,23 @@ export interface HeaderOptions {
   search: SearchFn;
   notificationPermission: NotificationPermission | 'unsupported';
   askNotifications: () => void;
+  /** "Sign out": a link (the CMS's log-out address), a callback, or none. */
+  signOut?: string | (() => void);
 }
 
-/** Name, connection, the agent's name, the desk's tools, notifications, presence. */
-export function renderHeader({ t, lang, inbox, desk, search, notificationPermission, askNotifications }: HeaderOptions): TemplateResult {
+/** A sign-out address a page gave: http(s) or a path on this site; anything else (javascript:…) is dropped. */
+export function signOutLink(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url, location.href);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Name, connection, the agent's name and sign-out, the desk's tools, notifications, presence. */
+export function renderHeader({ t, lang, inbox, desk, search, notificationPermission, askNotifications, signOut }: HeaderOptions): TemplateResult {
   const conn =
     inbox.status === 'reconnecting'
       ? html`<span class="dot warn"></span>${t.reconnecting}`
@@ -40,6 +53,11 @@ export function renderHeader({ t, lang, inbox, desk, search, notificationPermiss
       <span class="conn" data-status=${inbox.status}>${conn}</span>
       <span class="spacer"></span>
       ${inbox.myName ? html`<span class="me" title=${t.signedInAs(inbox.myName)}>${inbox.myName}</span>` : nothing}
+      ${typeof signOut === 'string'
+        ? html`<a class="link-button sign-out" href=${signOut}>${t.signOut}</a>`
+        : signOut
+          ? html`<button type="button" class="link-button sign-out" @click=${signOut}>${t.signOut}</button>`
+          : nothing}
       <kefu-desk-tools
         lang=${lang}
         .canned=${desk.canned}
@@ -51,7 +69,9 @@ export function renderHeader({ t, lang, inbox, desk, search, notificationPermiss
         .error=${desk.error}
       ></kefu-desk-tools>
       ${notificationPermission === 'default'
-        ? html`<button class="link-button notify" type="button" @click=${askNotifications}>${t.enableNotifications}</button>`
+        ? html`<button class="link-button notify" type="button" aria-label=${t.enableNotifications} @click=${askNotifications}>
+            <span class="long" aria-hidden="true">${t.enableNotifications}</span><span class="short" aria-hidden="true">${t.enableNotificationsShort}</span>
+          </button>`
         : nothing}
       <div class="presence" role="group" aria-label=${t.presence}>
         ${(['online', 'away'] as const).map(

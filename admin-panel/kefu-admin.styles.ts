@@ -113,9 +113,26 @@ export const adminStyles = [
         display: none;
       }
     }
+    .notify .short {
+      display: none;
+    }
     @container (max-width: 640px) {
-      .app {
+      .app,
+      .app:not(.has-selection) {
         grid-template-columns: 1fr;
+      }
+      header.top {
+        gap: 6px 8px;
+        padding: 8px 10px;
+      }
+      .notify .long {
+        display: none;
+      }
+      .notify .short {
+        display: inline;
+      }
+      .presence button {
+        padding: 4px 8px;
       }
       .app.has-selection kefu-inbox-list,
       .app:not(.has-selection) kefu-conversation {

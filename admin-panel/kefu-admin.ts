@@ -6,7 +6,7 @@ import { emit } from '../client/ui/emit.js';
 import type { ConversationEvent } from '../protocol/wire.js';
 import { AlertController } from './alert-controller.js';
 import { ConsoleActions } from './console-actions.js';
-import { renderBanners, renderHeader, type Handoff } from './console-header.js';
+import { renderBanners, renderHeader, signOutLink, type Handoff } from './console-header.js';
 import { DeskController } from './desk-controller.js';
 import { pickAdminStrings } from './i18n/pick-admin-strings.js';
 import { InboxController, type InboxConversation } from './inbox-controller.js';
@@ -44,9 +44,12 @@ import type { KefuDeskTools } from './kefu-desk-tools.js';
  * @attr transport - 'iframe' (default) or 'long-poll'
  * @attr lang - 'en' or 'zh-CN'; defaults to the browser's language
  * @attr theme - 'auto' (default: the system's light or dark), 'light' or 'dark'
+ * @attr sign-out-url - shows "Sign out" as a link to this address (http, https or a path)
+ * @attr sign-out - shows "Sign out" as a button that fires `kefu-sign-out` (the page forgets the token)
  *
  * @event kefu-visitor-message - detail `{visitorId, message}`: a visitor wrote
  * @event kefu-select - detail `{visitorId}`: the agent opened a conversation
+ * @event kefu-sign-out - the agent pressed "Sign out" (with `sign-out`, no `sign-out-url`)
  *
  * @csspart base - the whole console
  * @csspart header - the top bar with the presence switch
@@ -66,6 +69,9 @@ export class KefuAdmin extends LitElement {
   @property() server?: string;
   @property() transport: 'iframe' | 'long-poll' = 'iframe';
   @property() override lang = '';
+  /** Where "Sign out" leads (the CMS's log-out address); without it, `sign-out` shows a button that only says so by event. */
+  @property({ attribute: 'sign-out-url' }) signOutUrl?: string;
+  @property({ type: Boolean, attribute: 'sign-out' }) signOut = false;
   /** 'auto' follows the system's light or dark setting; a site may force 'light' or 'dark'. */
   @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
 
@@ -243,6 +249,7 @@ export class KefuAdmin extends LitElement {
           search: this.search,
           notificationPermission: this.alerts.attention.notificationPermission,
           askNotifications: () => void this.askNotifications(),
+          signOut: signOutLink(this.signOutUrl) ?? (this.signOut ? () => emit(this, 'kefu-sign-out') : undefined),
         })}
         <div class="banners">
           ${renderBanners({
@@ -312,5 +319,6 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'kefu-visitor-message': CustomEvent<{ visitorId: string; message: ChatMessage }>;
+    'kefu-sign-out': CustomEvent<undefined>;
   }
 }

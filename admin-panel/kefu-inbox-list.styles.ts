@@ -97,6 +97,10 @@ export const listStyles = [
     .owner {
       font-size: 11.5px;
     }
+    .waiting {
+      color: var(--_warn-fg);
+      font-weight: 600;
+    }
     .status[data-status='pending'] {
       color: var(--_pending-fg);
       font-weight: 600;

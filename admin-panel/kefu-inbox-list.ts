@@ -106,10 +106,12 @@ export class KefuInboxList extends LitElement {
     const t = this.t;
     const last = c.lastMessage;
     const status = c.status ?? 'open';
+    // The visitor had the last word in a conversation still being worked on: someone owes them an answer.
+    const waiting = Boolean(last && !isTeam(last.from)) && status !== 'resolved';
     return html`<li>
       <button
         type="button"
-        class="conv ${c.unread ? 'has-unread' : ''}"
+        class="conv ${c.unread ? 'has-unread' : ''} ${waiting ? 'awaiting' : ''}"
         data-visitor=${c.visitorId}
         aria-current=${String(c.visitorId === this.selected)}
         @click=${() => emit(this, 'kefu-select', { visitorId: c.visitorId })}
@@ -119,7 +121,11 @@ export class KefuInboxList extends LitElement {
         <span class="when">${formatTime(c.lastMessage?.createdAt ?? c.lastMessageAt, this.lang)}</span>
         <span class="last">${last && isTeam(last.from) && last.from === this.me ? t.youPrefix : ''}${last?.content ?? ''}</span>
         ${c.unread ? html`<span class="count" aria-label=${t.unread(c.unread)}>${c.unread}</span>` : nothing}
-        <span class="owner" data-owner=${c.assignee ?? ''}>${this.owner(c)}${status === 'open' ? '' : html` · <span class="status" data-status=${status}>${t.statusLabel[status]}</span>`}</span>
+        <span class="owner" data-owner=${c.assignee ?? ''}
+          >${this.owner(c)}${status === 'open' ? '' : html` · <span class="status" data-status=${status}>${t.statusLabel[status]}</span>`}${waiting
+            ? html` · <span class="waiting">${t.awaitingReply}</span>`
+            : nothing}</span
+        >
         ${c.page ? html`<span class="page" title=${c.page}>${pageLabel(c.page)}</span>` : nothing}
       </button>
     </li>`;

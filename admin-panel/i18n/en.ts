@@ -14,6 +14,7 @@ export const en = {
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',
   enableNotifications: 'Enable desktop notifications',
+  enableNotificationsShort: 'Notifications',
   visitor: 'Visitor',
   /** `label` is a short form of the visitor id. */
   anonymous: (label: string) => `Visitor ${label}`,
@@ -67,6 +68,7 @@ export const en = {
   tabUnassigned: 'Unassigned',
   tabOpen: 'All open',
   tabResolved: 'Resolved',
+  awaitingReply: 'Awaiting reply',
   youPrefix: 'You: ',
   ownerNobody: 'Unassigned',
   ownerYou: 'You',
@@ -76,6 +78,7 @@ export const en = {
   actionFailed: (why: string) => `That did not work: ${why}`,
   networkDown: 'the server could not be reached',
   signedInAs: (name: string) => `Signed in as ${name}`,
+  signOut: 'Sign out',
   openSearch: 'Search',
   openCanned: 'Canned replies',
   openBlocks: 'Blocked',

@@ -16,6 +16,7 @@ export const zhCN: AdminStrings = {
   connecting: '正在连接…',
   reconnecting: '正在重新连接…',
   enableNotifications: '开启桌面通知',
+  enableNotificationsShort: '通知',
   visitor: '访客',
   /** `label` is a short form of the visitor id. */
   anonymous: (label: string) => `访客 ${label}`,
@@ -69,6 +70,7 @@ export const zhCN: AdminStrings = {
   tabUnassigned: '未分配',
   tabOpen: '全部未解决',
   tabResolved: '已解决',
+  awaitingReply: '待回复',
   youPrefix: '你：',
   ownerNobody: '未分配',
   ownerYou: '你',
@@ -78,6 +80,7 @@ export const zhCN: AdminStrings = {
   actionFailed: (why: string) => `操作未成功：${why}`,
   networkDown: '无法连接服务器',
   signedInAs: (name: string) => `当前登录：${name}`,
+  signOut: '退出登录',
   openSearch: '搜索',
   openCanned: '快捷回复',
   openBlocks: '已屏蔽',

@@ -92,6 +92,12 @@ html,body{height:100%}kefu-admin{display:block;height:100vh}#signin{max-width:40
   function open(token) {
     var el = document.createElement('kefu-admin');
     el.setAttribute('token', token);
+    el.setAttribute('sign-out', '');
+    // Signing out forgets the token in this tab and shows the sign-in form again.
+    el.addEventListener('kefu-sign-out', function () {
+      sessionStorage.removeItem(key);
+      location.reload();
+    });
     document.body.appendChild(el);
   }
   var token = sessionStorage.getItem(key);

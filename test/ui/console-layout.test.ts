@@ -14,6 +14,9 @@ it('on a narrow console shows the list or the conversation, with a way back', as
   const visitor = await (await newContext(rig.browser)).newPage();
   const errors = watchErrors(agent);
   await openConsole(agent, rig.sidecar.url, await rig.sidecar.agentToken(1, 'Alice'));
+  // Nothing open: the list takes the whole width (no empty column beside it).
+  const widths = await Promise.all(['kefu-admin', 'kefu-inbox-list'].map((sel) => (sel === 'kefu-admin' ? agent.locator(sel) : console_(agent, sel)).evaluate((el) => el.getBoundingClientRect().width)));
+  expect(widths[0] - widths[1]).toBeLessThan(4);
   await openWidget(visitor, `${rig.sidecar.url}/demo`);
   await visitorSends(visitor, 'asking from a phone-sized console');
   await conversationEntry(agent, 'asking from a phone-sized console').click();
@@ -83,4 +86,17 @@ it('follows the system into dark mode, and a site can force either theme', async
   // A site's own colour still wins over the theme.
   await agent.addStyleTag({ content: 'kefu-admin { --kefu-background: rgb(1, 2, 3) }' });
   expect((await colours())[0]).toBe('rgb(1, 2, 3)');
+});
+
+it('says who is signed in, and signing out of the standalone console forgets the token', async () => {
+  const agent = await (await newContext(rig.browser)).newPage();
+  await openConsole(agent, rig.sidecar.url, await rig.sidecar.agentToken(1, 'Alice'));
+  expect(await console_(agent, 'header .me').textContent()).toBe('Alice');
+  await console_(agent, 'header .sign-out').click();
+  await agent.locator('#signin').waitFor({ timeout: TIMEOUT });
+  expect(await agent.locator('kefu-admin').count()).toBe(0);
+  expect(await agent.evaluate(() => sessionStorage.length)).toBe(0);
+  // Opened again without a token, the console asks for one.
+  await agent.reload();
+  await agent.locator('#signin').waitFor({ timeout: TIMEOUT });
 });

@@ -58,6 +58,8 @@ it('runs a conversation from first message to resolved across two agents, and ne
   const entry = (page: Page) => console_(page, `button.conv[data-visitor="${visitorId}"]`);
   const entryOnBob = entry(bob);
   expect(await entryOnBob.locator('.owner').textContent()).toContain('Unassigned');
+  // Nobody has answered yet: the entry says the visitor is waiting.
+  expect(await entryOnBob.locator('.waiting').textContent()).toBe('Awaiting reply');
   await waitFor(async () => (await tabCount(bob, 'unassigned')) === 2, 'the unassigned count of both visitors');
   const bobUnassigned = await tabCount(bob, 'unassigned');
 
@@ -84,6 +86,7 @@ it('runs a conversation from first message to resolved across two agents, and ne
   await waitFor(async () => (await tabCount(bob, 'unassigned')) === bobUnassigned - 1, 'Bob\'s unassigned count to drop');
   expect(await entryOnBob.locator('.last').textContent()).toBe('Hello there, Ann here.');
   expect(await entry(ann).locator('.last').textContent()).toBe('You: Hello there, Ann here.');
+  expect(await entry(ann).locator('.waiting').count()).toBe(0);
   // Bob's Unassigned tab: the other visitor, not Ann's conversation (the one he has open stays listed until he leaves it).
   await conversationEntry(bob, 'a second visitor').click();
   await tab(bob, 'unassigned').click();

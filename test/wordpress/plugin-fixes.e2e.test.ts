@@ -203,6 +203,10 @@ add_action( 'wp_enqueue_scripts', function () {
     expect(up.status).toBe(200);
     expect(up.body).toMatch(/<kefu-admin token="eyJ/);
     expect(up.body).not.toMatch(/class="notice notice-error/);
+    // Light like wp-admin around it, and signing out is WordPress's own log-out.
+    const tag = /<kefu-admin\b[^>]*>/.exec(up.body)?.[0] ?? '';
+    expect(tag).toContain(' theme="light"');
+    expect(tag).toMatch(/ sign-out-url="[^"]*\/wp-login\.php\?action=logout&amp;_wpnonce=[0-9a-f]+"/);
 
     await sidecar.stop();
     const healthUrl = `${sidecar.url}/kefu/health`;

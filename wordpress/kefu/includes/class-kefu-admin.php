@@ -117,11 +117,14 @@ class Kefu_Admin {
 		}
 
 		$attrs = array(
-			'token'     => $minted['token'],
-			'token-url' => rest_url( 'kefu/v1/agent-token' ),
-			'nonce'     => wp_create_nonce( 'wp_rest' ),
-			'server'    => Kefu::server_base(),
-			'lang'      => Kefu::language_for_locale( get_user_locale() ),
+			'token'        => $minted['token'],
+			'token-url'    => rest_url( 'kefu/v1/agent-token' ),
+			'nonce'        => wp_create_nonce( 'wp_rest' ),
+			'server'       => Kefu::server_base(),
+			'lang'         => Kefu::language_for_locale( get_user_locale() ),
+			// wp-admin has no dark mode of its own: the console matches it.
+			'theme'        => 'light',
+			'sign-out-url' => wp_logout_url(),
 		);
 		echo Kefu_Embed::element( 'kefu-admin', $attrs ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in element().
 		echo '<noscript><p>' . esc_html__( 'Live Chat needs JavaScript.', 'kefu' ) . '</p></noscript>';
