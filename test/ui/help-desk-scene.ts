@@ -2,7 +2,8 @@
 // sidecar: two agents and four visitors; a claimed conversation with a note
 // and a colleague viewing, the transfer dialog, the canned-reply picker,
 // search, the receiver's view of a transfer, the Resolved tab, a blocked
-// visitor, and the console on a phone; the desk and the phone also in dark. `npm run screenshots` saves them into
+// visitor, and the console on a phone; the desk and the phone also in dark,
+// and in Chinese (which needs fonts-noto-cjk, installed by scripts/setup-test-env.sh). `npm run screenshots` saves them into
 // docs/screenshots/ (scripts/screenshots.ts).
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,6 +23,8 @@ export const DESK_SHOTS = {
   resolved: { file: 'help-desk-resolved.png', width: 1280, height: 800 },
   phone: { file: 'help-desk-phone.png', width: 390, height: 844 },
   deskDark: { file: 'help-desk-dark.png', width: 1280, height: 800 },
+  deskZh: { file: 'help-desk-zh-CN.png', width: 1280, height: 800 },
+  phoneZhDark: { file: 'help-desk-phone-zh-CN-dark.png', width: 390, height: 844 },
   phoneDark: { file: 'help-desk-phone-dark.png', width: 390, height: 844 },
 } as const;
 
@@ -131,6 +134,19 @@ export async function takeHelpDeskScreenshots(outDir: string, publicDir: string)
     paths.push(await shoot(phone, outDir, 'phone'));
     await phone.emulateMedia({ colorScheme: 'dark' });
     paths.push(await shoot(phone, outDir, 'phoneDark'));
+
+    // The same desk in Chinese: Ann's console, light on a desktop and dark on a phone.
+    const zh = await (await newContext(browser, { locale: 'zh-CN', viewport: DESK_SHOTS.deskZh })).newPage();
+    await openConsole(zh, sidecar.url, annToken, { lang: 'zh-CN' });
+    await console_(zh, '.tabs button[data-filter=open]').click();
+    await console_(zh, 'button.conv').first().click();
+    await console_(zh, '.messages .msg').first().waitFor({ timeout: TIMEOUT });
+    paths.push(await shoot(zh, outDir, 'deskZh'));
+    const zhPhone = await (await newContext(browser, { locale: 'zh-CN', viewport: DESK_SHOTS.phoneZhDark })).newPage();
+    await zhPhone.emulateMedia({ colorScheme: 'dark' });
+    await openConsole(zhPhone, sidecar.url, annToken, { lang: 'zh-CN' });
+    await console_(zhPhone, 'button.conv').first().waitFor({ timeout: TIMEOUT });
+    paths.push(await shoot(zhPhone, outDir, 'phoneZhDark'));
     return paths;
   } finally {
     await browser.close();
