@@ -13,10 +13,15 @@ import { join } from 'node:path';
 
 // Hashed chunks of earlier builds would pile up in dist/public (and be
 // served for nothing): after writing, drop same-named chunks with other hashes.
+// The widget and console builds share the folder and can both emit a chunk
+// of the same module (the opt-in transports), with different hashes: what
+// either build of this run wrote stays.
+const writtenThisRun = new Set();
 const dropStaleChunks = () => ({
   name: 'kefu-drop-stale-chunks',
   writeBundle(options, bundle) {
-    const fresh = new Set(Object.keys(bundle));
+    for (const name of Object.keys(bundle)) writtenThisRun.add(name);
+    const fresh = writtenThisRun;
     const prefixes = [...fresh].map((f) => /^(.+)-[A-Za-z0-9_-]{8}\.js$/.exec(f)?.[1]).filter(Boolean);
     for (const file of readdirSync(options.dir)) {
       if (!fresh.has(file) && prefixes.some((p) => new RegExp(`^${p}-[A-Za-z0-9_-]{8}\\.js$`).test(file))) rmSync(join(options.dir, file));

@@ -11,6 +11,7 @@ import { DeskController } from './desk-controller.js';
 import { pickAdminStrings } from './i18n/pick-admin-strings.js';
 import { InboxController, type InboxConversation } from './inbox-controller.js';
 import { adminStyles } from './kefu-admin.styles.js';
+import type { RelatedFn } from './related-controller.js';
 import type { SearchFn } from './search-controller.js';
 import { ShortcutController } from './shortcut-controller.js';
 import './kefu-inbox-list.js';
@@ -84,6 +85,8 @@ export class KefuAdmin extends LitElement {
   @query('kefu-composer') private composerEl?: KefuComposer;
   /** Stable, so the search panel does not see a new function on every render. */
   private readonly search: SearchFn = (q, before, limit, signal) => this.desk!.api.search(q, before, limit, signal);
+  /** The details column's past conversations; stable like `search`. */
+  private readonly related: RelatedFn = (visitorId, signal) => this.inbox!.withToken(() => this.inbox!.api.related(visitorId, signal));
   @query('kefu-desk-tools') private toolsEl?: KefuDeskTools;
 
   private inbox?: InboxController;
@@ -306,7 +309,7 @@ export class KefuAdmin extends LitElement {
                 ></kefu-composer>`
             : nothing}
         </kefu-conversation>
-        <kefu-visitor-details part="details" lang=${this.lang} .visitorId=${id} .conversation=${c}></kefu-visitor-details>
+        <kefu-visitor-details part="details" lang=${this.lang} .visitorId=${id} .conversation=${c} .related=${this.related}></kefu-visitor-details>
         <div class="sr-only" aria-live="polite">${this.alerts.liveText}</div>
       </div>
     `;

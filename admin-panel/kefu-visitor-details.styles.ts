@@ -46,5 +46,45 @@ export const detailsStyles = [
       color: var(--_muted);
       font-size: 12px;
     }
+    .past-list {
+      margin-top: 20px;
+    }
+    h4 {
+      margin: 0 0 8px;
+      font-size: 12px;
+      font-weight: 600;
+      color: var(--_muted);
+    }
+    .past-list ul {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: grid;
+      gap: 6px;
+    }
+    .past {
+      display: grid;
+      gap: 2px;
+      width: 100%;
+      min-width: 0;
+      text-align: left;
+      padding: 6px 8px;
+      border: 1px solid var(--_line);
+      border-radius: 8px;
+      background: var(--_bg);
+      color: var(--_text);
+    }
+    .past:hover {
+      background: var(--_surface);
+    }
+    .past .what {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .past .meta {
+      font-size: 12px;
+      color: var(--_muted);
+    }
   `,
 ];

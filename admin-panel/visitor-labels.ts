@@ -6,7 +6,7 @@ import type { InboxConversation } from './inbox-controller.js';
 // conversation's head and the details column.
 
 /** The visitor's name, else email, else "Visitor" and a short id. */
-export function displayName(c: InboxConversation | undefined, visitorId: string, t: AdminStrings): string {
+export function displayName(c: Pick<InboxConversation, 'name' | 'email'> | undefined, visitorId: string, t: AdminStrings): string {
   return c?.name || c?.email || t.anonymous(shortId(visitorId));
 }
 
@@ -25,6 +25,27 @@ export function identityBadge(c: InboxConversation | undefined, t: AdminStrings)
   return c?.verified
     ? html`<span class="identity verified" data-verified="true" title=${t.verifiedHint}>${t.verified}</span>`
     : html`<span class="identity" data-verified="false" title=${t.unverifiedHint}>${t.unverified}</span>`;
+}
+
+/** "Chrome 131 on Windows 10", either half alone, or null when neither is known. */
+export function browserLabel(c: InboxConversation | undefined, t: AdminStrings): string | null {
+  if (c?.browser && c.os) return t.browserOn(c.browser, c.os);
+  return c?.browser || c?.os || null;
+}
+
+/**
+ * The visitor's wall clock at `now`, "14:32", with the weekday when their
+ * date is not the agent's; null for a zone this browser's Intl does not know.
+ */
+export function localTime(zone: string, now: Date, lang: string): string | null {
+  const locale = lang || undefined;
+  try {
+    const day = (timeZone?: string) => new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }).format(now);
+    const otherDay = day(zone) !== day();
+    return new Intl.DateTimeFormat(locale, { timeZone: zone, hour: '2-digit', minute: '2-digit', ...(otherDay ? { weekday: 'short' } : {}) }).format(now);
+  } catch {
+    return null;
+  }
 }
 
 /** A link only for http(s) URLs: page and referrer come from the visitor's browser. */

@@ -1,5 +1,5 @@
 import { joinUrl, requestJson } from './request-json.js';
-import type { ConversationFilter, ConversationList } from '../protocol/wire.js';
+import type { ConversationFilter, ConversationList, RelatedAnswer, RelatedConversation } from '../protocol/wire.js';
 import type { ChatMessage, PollAnswer } from './types.js';
 
 /** The agent half of PROTOCOL.md ("Agent API"), one method per route. */
@@ -17,6 +17,12 @@ export class AgentApi {
   /** Up to 200 conversations of a filter (latest activity first) and every filter's count. */
   conversations(filter: ConversationFilter, signal?: AbortSignal): Promise<ConversationList> {
     return requestJson<ConversationList>(this.url('/api/agent/conversations', { filter }), { token: this.getToken(), signal });
+  }
+
+  /** The person's other conversations (same verified user or email), at most 20, latest first. */
+  async related(visitorId: string, signal?: AbortSignal): Promise<RelatedConversation[]> {
+    const url = this.url(`/api/agent/conversations/${encodeURIComponent(visitorId)}/related`);
+    return (await requestJson<RelatedAnswer>(url, { token: this.getToken(), signal })).conversations;
   }
 
   async history(visitorId: string, before: number | undefined, limit: number, signal?: AbortSignal): Promise<ChatMessage[]> {

@@ -1,6 +1,4 @@
-import { FallbackTransport } from './fallback-transport.js';
-import { IframeStreamTransport } from './iframe-stream-transport.js';
-import { createIntervalPollTransport } from './interval-poll-transport.js';
+import { LazyTransport } from './lazy-transport.js';
 import { createLongPollTransport } from './long-poll-transport.js';
 import type { MessageLog } from './message-log.js';
 import type { PollFn } from './polling-transport.js';
@@ -30,13 +28,15 @@ export interface FeedOptions {
  * (carrying the cursor over) when a proxy buffers or refuses it.
  */
 export function createFeed(kind: FeedKind, opts: FeedOptions, handlers: TransportHandlers): Transport {
-  if (kind === 'poll') return createIntervalPollTransport(opts.poll, handlers);
-  if (kind !== 'iframe') return createLongPollTransport(opts.poll, handlers);
-  return new FallbackTransport(
-    (h, giveUp) =>
-      new IframeStreamTransport(h, { base: opts.base, path: opts.streamPath, ticket: opts.ticket, container: opts.container, onFallback: giveUp }),
-    (h) => createLongPollTransport(opts.poll, h),
-    handlers,
+  const longPoll = (h: TransportHandlers): Transport => createLongPollTransport(opts.poll, h);
+  // The two opt-in transports are chunks of their own: the default long poll is all most pages load.
+  if (kind === 'poll') {
+    return new LazyTransport(() => import('./interval-poll-transport.js').then((m) => m.createIntervalPollTransport(opts.poll, handlers)), () => longPoll(handlers));
+  }
+  if (kind !== 'iframe') return longPoll(handlers);
+  return new LazyTransport(
+    () => import('./iframe-feed.js').then((m) => m.iframeFeed(opts, handlers, longPoll)),
+    () => longPoll(handlers),
   );
 }
 

@@ -8,6 +8,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   headers?: Record<string, string>;
   credentials?: RequestCredentials;
+  /** 'no-store' unless said: answers are per visitor. A public answer may allow the HTTP cache. */
+  cache?: RequestCache;
 }
 
 /** Joins a server base ('' for same origin, or 'https://host') with a path. */
@@ -43,7 +45,7 @@ export async function requestJson<T>(url: string, opts: RequestOptions = {}): Pr
       body,
       signal: opts.signal,
       credentials: opts.credentials ?? 'omit',
-      cache: 'no-store',
+      cache: opts.cache ?? 'no-store',
     });
   } catch (err) {
     if (opts.signal?.aborted) throw err;

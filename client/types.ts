@@ -12,6 +12,8 @@ export type {
   ReadEvent,
   SessionAnswer,
   StreamEvent,
+  TeamAnswer,
+  TeamMember,
   TypingEvent,
   VisitorEvent,
   VisitorProfile,

@@ -1,5 +1,5 @@
 import { joinUrl, requestJson } from './request-json.js';
-import type { ChatMessage, PollAnswer, SessionAnswer } from './types.js';
+import type { ChatMessage, PollAnswer, SessionAnswer, TeamAnswer } from './types.js';
 
 export interface SessionRequest {
   name?: string;
@@ -10,6 +10,16 @@ export interface SessionRequest {
   identity?: string;
   /** The visitor ticked the site's consent box. */
   consent?: boolean;
+  /** The browser's IANA time zone, for the agents' "local time"; `session()` fills it in. */
+  timeZone?: string;
+}
+
+function localTimeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The visitor half of PROTOCOL.md ("Visitor API"), one method per route. */
@@ -29,7 +39,7 @@ export class VisitorApi {
     const answer = await requestJson<SessionAnswer>(this.url('/api/visitor/session'), {
       method: 'POST',
       token: this.token,
-      body,
+      body: { timeZone: localTimeZone(), ...body },
       signal,
     });
     this.token = answer.token;
@@ -60,6 +70,12 @@ export class VisitorApi {
 
   typing(typing: boolean): Promise<void> {
     return requestJson<void>(this.url('/api/visitor/typing'), { method: 'POST', token: this.token, body: { typing } });
+  }
+
+  /** Who answers (no token needed): faces for the header, "usually replies in …". */
+  team(signal?: AbortSignal): Promise<TeamAnswer> {
+    // The same for everyone: the browser may reuse it for the few seconds the sidecar allows.
+    return requestJson<TeamAnswer>(this.url('/api/visitor/team'), { signal, cache: 'default' });
   }
 
   streamTicket(signal?: AbortSignal): Promise<{ ticket: string; expiresIn: number }> {

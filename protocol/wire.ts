@@ -64,6 +64,12 @@ export interface VisitorProfile {
   verified: boolean;
   /** When the visitor ticked the site's consent box, if it asks for one. */
   consentAt: string | null;
+  /** Browser, system and kind of device, read from the User-Agent of the visitor's latest session. */
+  browser?: string | null;
+  os?: string | null;
+  device?: 'desktop' | 'mobile' | 'tablet' | null;
+  /** The visitor's IANA time zone (e.g. `Asia/Shanghai`), as their browser reported it. */
+  timeZone?: string | null;
 }
 
 /** Where a conversation stands in the team's work (docs/PROTOCOL.md, "Help desk"). */
@@ -103,6 +109,25 @@ export interface Conversation extends VisitorProfile, ConversationState {
   online: boolean;
   /** The visitor is blocked: their messages are refused. */
   blocked: boolean;
+}
+
+/** Another conversation of the same person: the same verified user, or the same email. */
+export interface RelatedConversation {
+  visitorId: string;
+  name: string | null;
+  email: string | null;
+  /** The site vouched for that conversation's visitor (a typed email can be anyone's). */
+  verified: boolean;
+  status: ConversationStatus;
+  /** The start of its latest message, at most 120 characters. */
+  preview: string;
+  /** When its latest message was written (else when its visitor was last seen). */
+  lastAt: string | null;
+}
+
+/** `GET /kefu/api/agent/conversations/:visitorId/related`: at most 20, latest activity first. */
+export interface RelatedAnswer {
+  conversations: RelatedConversation[];
 }
 
 /** An agent-only line in a conversation's thread; never delivered to the visitor. */
@@ -277,6 +302,25 @@ export interface SessionAnswer {
   email: string | null;
   verified: boolean;
   consentAt: string | null;
+}
+
+/** One agent as visitors see them: the widget's team faces and message avatars. */
+export interface TeamMember {
+  /** `agent:<id>`, as in a message's `from`. */
+  id: string;
+  name: string;
+  /** An https image URL the CMS gave for this agent (WordPress: the user's avatar), else null: initials. */
+  avatar: string | null;
+  online: boolean;
+}
+
+/** `GET /kefu/api/visitor/team` (no token): who answers, for the widget's header. */
+export interface TeamAnswer {
+  agentsOnline: number;
+  /** Online agents first, then agents seen in the last 30 days; at most 8. */
+  agents: TeamMember[];
+  /** Median seconds to the team's first reply over the last 30 days; null with fewer than 5 answered conversations. */
+  replySeconds: number | null;
 }
 
 /** One delivery from any transport: what arrived and the cursor covering it. */

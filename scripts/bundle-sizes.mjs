@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Prints the gzipped size of what each page loads, from dist/public (run
 // `npx rollup -c` first): the widget before the first click (the launcher,
-// widget.js), after it (plus the panel chunk and what it imports), and the
+// widget.js), after it (plus the panel chunk, one language's strings and what
+// they import; the iframe stream, opt-in, loads only when chosen), and the
 // agent console (admin.js and its imports).
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -21,13 +22,16 @@ function closure(file, seen = new Set()) {
 }
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
-// The panel is whatever widget.js imports dynamically.
-const panel = /import\(\s*["']\.\/([A-Za-z0-9_.-]+\.js)["']\s*\)/.exec(readFileSync(join(dir, 'widget.js'), 'utf8'))?.[1];
+// What widget.js imports dynamically: the panel, and the panel's strings, one
+// chunk per language (a visitor loads one: the larger is counted).
+const lazy = [...readFileSync(join(dir, 'widget.js'), 'utf8').matchAll(/import\(\s*["']\.\/([A-Za-z0-9_.-]+\.js)["']\s*\)/g)].map((m) => m[1]);
+const panel = lazy.find((f) => f.startsWith('kefu-chat-panel-'));
+const strings = lazy.filter((f) => f !== panel).sort((a, b) => gz(b) - gz(a))[0];
 const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 const total = (set) => [...set].reduce((sum, f) => sum + gz(f), 0);
 
 const before = closure('widget.js');
-const after = new Set([...before, ...(panel ? closure(panel) : [])]);
+const after = new Set([...before, ...(panel ? closure(panel) : []), ...(strings ? closure(strings) : [])]);
 const consoleFiles = closure('admin.js');
 
 const rows = [

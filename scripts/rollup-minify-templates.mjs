@@ -1,7 +1,8 @@
 // Squeezes the whitespace out of Lit's html`` and css`` templates, which
 // terser leaves alone (template text is data to it). Only whitespace is
 // touched: runs containing a newline become one space in html``; in css``
-// runs collapse and disappear around { } ; , and after ':'.
+// runs collapse and disappear around { } ; , and after ':'; comments go,
+// and so do the last ';' of a block and the 0 of '0.5'.
 export default function minifyTemplates() {
   return {
     name: 'kefu-minify-templates',
@@ -15,7 +16,13 @@ export default function minifyTemplates() {
           for (const q of node.quasi.quasis) {
             const raw = code.slice(q.start, q.end);
             const out = node.tag.name === 'css'
-              ? raw.replace(/\s+/g, ' ').replace(/\s*([{};,])\s*/g, '$1').replace(/:\s+/g, ':')
+              ? raw
+                  .replace(/\/\*[\s\S]*?\*\//g, '')
+                  .replace(/\s+/g, ' ')
+                  .replace(/\s*([{};,])\s*/g, '$1')
+                  .replace(/:\s+/g, ':')
+                  .replace(/;}/g, '}')
+                  .replace(/([^\w.-])0\.(\d)/g, '$1.$2')
               : raw.replace(/\s*\n\s*/g, ' ');
             if (out !== raw) edits.push([q.start, q.end, out]);
           }

@@ -12,6 +12,7 @@ import { visitorApiRoutes } from './transports/visitor-api.js';
 import { agentApiRoutes } from './transports/agent-api.js';
 import { helpDeskRoutes } from './transports/help-desk-api.js';
 import { searchRoutes } from './transports/search-api.js';
+import { teamRoutes } from './transports/team-api.js';
 import { iframeStreamRoutes } from './transports/iframe-stream.js';
 import { assetRoutes } from './transports/assets.js';
 import { pageRoutes } from './transports/pages.js';
@@ -51,6 +52,7 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Koa & { held: Hel
   agentApiRoutes(router, rt);
   helpDeskRoutes(router, rt);
   searchRoutes(router, rt);
+  teamRoutes(router, rt);
   iframeStreamRoutes(router, rt, held);
   pageRoutes(router, rt);
   assetRoutes(router, opts.publicDir ?? DEFAULT_PUBLIC_DIR);

@@ -5,11 +5,14 @@ import { openStore } from './store/open-store.js';
 import { createRuntime } from './runtime.js';
 import { listen } from './server.js';
 import { Tokens } from './auth/tokens.js';
+import { avatarUrl } from './auth/avatar-url.js';
 
 const USAGE = `Usage:
   kefu serve   [--host H] [--port P] [--database-url URL | --wp-config PATH] [--secret S] …
   kefu migrate [same options]        create or upgrade the tables, then exit
-  kefu token --agent ID --name NAME [--hours H] [--manage]   print an agent token (for hosts without the CMS plugin; --manage: may edit shared canned replies)
+  kefu token --agent ID --name NAME [--hours H] [--manage] [--avatar URL]
+               print an agent token (for hosts without the CMS plugin; --manage: may edit shared
+               canned replies; --avatar: the agent's picture in the widget, an https URL)
 
 Every option is also an environment variable: --database-url is KEFU_DATABASE_URL, and so on.
 See README.md for the full list.`;
@@ -84,6 +87,12 @@ async function printToken(flags: Record<string, string | undefined>): Promise<nu
     return 2;
   }
   const manage = flags.KEFU_MANAGE === 'true';
-  console.log(await new Tokens(config.secret, config.siteId).agentToken(id, flags.KEFU_NAME ?? id, Math.round(hours * 3600), manage));
+  // Checked here as the sidecar reads it: a picture it would drop is an error now, not a silent blank later.
+  const avatar = flags.KEFU_AVATAR === undefined ? undefined : avatarUrl(flags.KEFU_AVATAR);
+  if (flags.KEFU_AVATAR !== undefined && !avatar) {
+    console.error('--avatar must be an https URL (http only for localhost) of at most 512 characters');
+    return 2;
+  }
+  console.log(await new Tokens(config.secret, config.siteId).agentToken(id, flags.KEFU_NAME ?? id, Math.round(hours * 3600), manage, avatar));
   return 0;
 }

@@ -12,6 +12,7 @@ import { Chat } from './core/chat.js';
 import { HelpDesk } from './core/help-desk.js';
 import { Search } from './core/search.js';
 import { CannedReplies } from './core/canned.js';
+import { Team } from './core/team.js';
 import { Receipts } from './core/receipts.js';
 import { Activity } from './core/activity.js';
 import { RateLimiter } from './core/rate-limiter.js';
@@ -33,6 +34,8 @@ export interface Runtime {
   desk: HelpDesk;
   search: Search;
   canned: CannedReplies;
+  /** What the widget shows of the team (cached: every page asks). */
+  team: Team;
   receipts: Receipts;
   activity: Activity;
   tokens: Tokens;
@@ -79,6 +82,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
   return {
     config, log, store, feed, hub, delivery, presence, chat, desk, receipts, activity, search,
     canned: new CannedReplies({ store, feed }),
+    team: new Team({ store }),
     tokens: new Tokens(config.secret, config.siteId),
     visitorSendLimiter: new RateLimiter(config.visitorSendBurst, config.visitorSendPerSecond),
     ipSendLimiter: new RateLimiter(Math.max(config.visitorSendBurst, Math.ceil(config.ipSendPerMinute / 4)), config.ipSendPerMinute / 60),

@@ -8,9 +8,9 @@ import { Outbox } from '../client/outbox.js';
 import { SharedFeed } from '../client/shared-feed.js';
 import { sleep } from '../client/sleep.js';
 import { VisitorApi, type SessionRequest } from '../client/visitor-api.js';
-import { TypingSignal } from '../client/typing-signal.js';
+import type { TypingSignal } from '../client/typing-signal.js';
 import type { TransportHandlers } from '../client/transport.js';
-import type { ChatMessage, FeedBatch, FeedStatus, SessionAnswer } from '../client/types.js';
+import type { ChatMessage, FeedBatch, FeedStatus, SessionAnswer, TeamAnswer, TeamMember } from '../client/types.js';
 import { VisitorStorage } from './visitor-storage.js';
 
 export type TransportKind = FeedKind;
@@ -63,6 +63,9 @@ export class ChatController implements ReactiveController {
   agentsOnline = -1;
   status: FeedStatus = 'connecting';
   started = false;
+  /** Who answers (faces, reply time): asked for when the panel opens, before any session exists. */
+  team: TeamAnswer | undefined;
+  private teamAsked = -2;
   readonly log = new MessageLog();
   /** History paging: `hasMore`, `loading`. */
   readonly history = new HistoryPager(this.log, (before, limit, signal) => this.api.history(before, limit, signal), PAGE);
@@ -87,7 +90,9 @@ export class ChatController implements ReactiveController {
     },
     onChange: () => this.changed(),
   });
-  private readonly ownTyping = new TypingSignal((typing) => this.api.typing(typing));
+  /** Loaded at the visitor's first keystroke: many visitors only read. */
+  private ownTyping?: TypingSignal;
+  private typingLoading = false;
   private starting: Promise<void> | undefined;
 
   constructor(
@@ -112,7 +117,39 @@ export class ChatController implements ReactiveController {
     this.starting = undefined;
     this.feed?.stop();
     this.remoteTyping.clear();
-    this.ownTyping.cancel();
+    this.ownTyping?.cancel();
+  }
+
+  /**
+   * Agents online: the session's word once it exists, else the team answer's,
+   * so the pre-chat form can already say Online or Away. -1 while unknown.
+   */
+  get online(): number {
+    return this.agentsOnline >= 0 ? this.agentsOnline : (this.team?.agentsOnline ?? -1);
+  }
+
+  /** The team member who sent a message, when the team answer knows them. */
+  member(from: string): TeamMember | undefined {
+    return this.team?.agents.find((a) => a.id === from);
+  }
+
+  /**
+   * Asks who answers, once per change in the number of agents online (a face
+   * appears as an agent comes online). The sidecar caches the answer, so a page
+   * full of widgets costs it nothing.
+   */
+  async loadTeam(): Promise<void> {
+    const signal = this.connection?.signal;
+    if (!signal || this.teamAsked === this.agentsOnline) return;
+    this.teamAsked = this.agentsOnline;
+    try {
+      this.team = await this.api.team(signal);
+      this.changed();
+    } catch (err) {
+      // Faces and reply time are decoration: the chat works without them. Asked again on the next change.
+      this.teamAsked = -2;
+      if (!signal.aborted) console.warn('kefu: could not load the team', err);
+    }
   }
 
   /** Who of the team is typing right now. */
@@ -214,18 +251,10 @@ export class ChatController implements ReactiveController {
     }
   }
 
-  /** A fresh identity token from the site (`identity-url`), or undefined. */
+  /** A fresh identity token from the site (`identity-url`), or undefined; its code loads only when needed. */
   private async renewIdentity(): Promise<string | undefined> {
     const { url, nonce } = this.opts.identity ?? {};
-    if (!url) return undefined;
-    try {
-      const res = await fetch(url, { method: 'POST', headers: nonce ? { 'X-WP-Nonce': nonce } : {}, credentials: 'same-origin', cache: 'no-store' });
-      const body = res.ok ? ((await res.json()) as { token?: unknown }) : {};
-      return typeof body.token === 'string' && body.token ? body.token : undefined;
-    } catch {
-      // Offline or refused: the chat goes on unverified (doStart).
-      return undefined;
-    }
+    return url ? (await import('./renew-identity.js')).renewIdentity(url, nonce) : undefined;
   }
 
   private remember(session: SessionAnswer, profile: SessionRequest): void {
@@ -309,11 +338,18 @@ export class ChatController implements ReactiveController {
 
   /** Call on every keystroke in the composer: sends `typing: true` at most every 3 s, `false` after 4 s idle. */
   noteTyping(): void {
-    if (this.started) this.ownTyping.note();
+    if (!this.started) return;
+    if (this.ownTyping) return this.ownTyping.note();
+    if (this.typingLoading) return;
+    this.typingLoading = true;
+    void import('../client/typing-signal.js').then((m) => {
+      this.ownTyping = new m.TypingSignal((typing) => this.api.typing(typing));
+      this.ownTyping.note();
+    });
   }
 
   stopTyping(): void {
-    this.ownTyping.stop();
+    this.ownTyping?.stop();
   }
 
   private changed(): void {

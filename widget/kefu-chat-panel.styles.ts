@@ -1,8 +1,15 @@
 import { css } from 'lit';
 import { messagePartStyles } from '../client/ui/message-parts.styles.js';
 
-// Text keeps 4.5:1 (WCAG AA): the muted grey on --_surface, where names and
-// times sit, and the header's status line, in full --_on-accent on the accent.
+// Text keeps 4.5:1 (WCAG AA) in both themes: the muted grey on --_surface,
+// where names and times sit, and the header's status line, in full
+// --_on-accent on the accent. One type scale (--_t1 12px, --_t2 14px, --_t3
+// 16px) and one spacing scale (--_s1 4px … --_s5 20px) for every rule.
+// Dark: the same tokens, set when the visitor's system asks for it or the
+// site forces it with theme="dark"; theme="light" keeps the light set. The
+// dark set is written out twice: gzip makes the repeat nearly free, where an
+// interpolated fragment would cost the widget bytes at run time.
+// The font family is inherited from <kefu-chat>, which sets --kefu-font.
 // (Comments stay out here: the CSS text ships as written.)
 export const panelStyles = [
   messagePartStyles,
@@ -14,12 +21,44 @@ export const panelStyles = [
     --_text: var(--kefu-text, #0f172a);
     --_muted: var(--kefu-muted, #5b6b80);
     --_surface: var(--kefu-surface, #f1f5f9);
+    --_line: #cbd5e1;
+    --_bubble: var(--_bg);
     --_radius: var(--kefu-radius, 16px);
+    --_t1: 12px;
+    --_t2: 14px;
+    --_t3: 16px;
+    --_s1: 4px;
+    --_s2: 8px;
+    --_s3: 12px;
+    --_s4: 16px;
+    --_s5: 20px;
+    color-scheme: light;
     position: absolute;
     bottom: calc(var(--kefu-launcher-size, 56px) + 16px);
     right: 0;
-    font: 14px/1.45 var(--kefu-font, system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif);
+    font-size: var(--_t2);
+    line-height: 1.45;
     color: var(--_text);
+  }
+  :host([theme='dark']) {
+    --_bg: var(--kefu-background, #0f172a);
+    --_text: var(--kefu-text, #e2e8f0);
+    --_muted: var(--kefu-muted, #94a3b8);
+    --_surface: var(--kefu-surface, #111c2e);
+    --_line: #334155;
+    --_bubble: #1e293b;
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --_bg: var(--kefu-background, #0f172a);
+      --_text: var(--kefu-text, #e2e8f0);
+      --_muted: var(--kefu-muted, #94a3b8);
+      --_surface: var(--kefu-surface, #111c2e);
+      --_line: #334155;
+      --_bubble: #1e293b;
+      color-scheme: dark;
+    }
   }
   :host([position='left']) {
     right: auto;
@@ -51,8 +90,8 @@ export const panelStyles = [
   header {
     display: flex;
     align-items: center;
-    gap: 12px;
-    padding: 16px 12px 16px 20px;
+    gap: var(--_s3);
+    padding: var(--_s4) var(--_s3) var(--_s4) var(--_s5);
     background: var(--_accent);
     color: var(--_on-accent);
   }
@@ -60,9 +99,38 @@ export const panelStyles = [
     flex: 1;
     min-width: 0;
   }
+  .faces {
+    display: flex;
+    flex: none;
+  }
+  .faces .avatar {
+    width: 36px;
+    height: 36px;
+    font-size: var(--_t2);
+    box-shadow: 0 0 0 2px var(--_accent);
+  }
+  .faces .avatar + .avatar {
+    margin-left: -10px;
+  }
+  .avatar {
+    display: inline-grid;
+    place-items: center;
+    flex: none;
+    width: 24px;
+    height: 24px;
+    border-radius: 50%;
+    object-fit: cover;
+    background: var(--_bubble);
+    color: var(--_text);
+    font-size: 11px;
+    font-weight: 600;
+  }
+  .avatar::before {
+    content: attr(data-initials);
+  }
   h2 {
     margin: 0;
-    font-size: 16px;
+    font-size: var(--_t3);
     font-weight: 600;
     line-height: 1.3;
   }
@@ -71,7 +139,7 @@ export const panelStyles = [
     align-items: center;
     gap: 6px;
     margin: 2px 0 0;
-    font-size: 12.5px;
+    font-size: var(--_t1);
   }
   .dot {
     width: 8px;
@@ -123,32 +191,43 @@ export const panelStyles = [
     flex: 1;
     overflow-y: auto;
     overscroll-behavior: contain;
-    padding: 16px 14px 8px;
+    padding: var(--_s4) var(--_s3) var(--_s2);
     background: var(--_surface);
     display: flex;
     flex-direction: column;
     gap: 2px;
+  }
+  .day {
+    align-self: center;
+    margin: var(--_s3) 0 var(--_s1);
+    font-size: var(--_t1);
+    color: var(--_muted);
   }
   .msg {
     display: flex;
     flex-direction: column;
     align-items: flex-start;
     max-width: 82%;
-    margin-top: 6px;
+  }
+  .msg.tail {
+    margin-bottom: var(--_s2);
   }
   .msg.own {
     align-self: flex-end;
     align-items: flex-end;
   }
   .who {
-    font-size: 12px;
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    font-size: var(--_t1);
     color: var(--_muted);
-    margin: 4px 0 2px 4px;
+    margin: var(--_s1) 0;
   }
   .bubble {
-    padding: 8px 12px;
+    padding: var(--_s2) var(--_s3);
     border-radius: 14px 14px 14px 4px;
-    background: var(--_bg);
+    background: var(--_bubble);
     box-shadow: 0 1px 1px rgba(15, 23, 42, 0.06);
     white-space: pre-wrap;
     overflow-wrap: anywhere;
@@ -165,23 +244,23 @@ export const panelStyles = [
     display: flex;
     gap: 6px;
     align-items: center;
-    font-size: 11.5px;
+    font-size: var(--_t1);
     color: var(--_muted);
-    margin: 3px 4px 0;
+    margin: var(--_s1) var(--_s1) 0;
   }
   .state[data-state='read'] {
-    color: var(--_accent);
+    font-weight: 600;
   }
   .note {
     align-self: center;
     text-align: center;
-    font-size: 12.5px;
+    font-size: var(--_t1);
     color: var(--_muted);
-    margin: 8px 12px;
+    margin: var(--_s2) var(--_s3);
   }
   .typing {
-    padding: 4px 18px 6px;
-    font-size: 12.5px;
+    padding: var(--_s1) var(--_s4) 6px;
+    font-size: var(--_t1);
     color: var(--_muted);
     background: var(--_surface);
     font-style: italic;
@@ -190,9 +269,10 @@ export const panelStyles = [
     display: flex;
     flex-wrap: wrap;
     align-items: flex-end;
-    gap: 8px;
-    padding: 10px 10px 10px 14px;
-    border-top: 1px solid #e2e8f0;
+    gap: var(--_s2);
+    padding: 10px 10px 10px var(--_s3);
+    padding-bottom: calc(10px + env(safe-area-inset-bottom, 0px));
+    border-top: 1px solid var(--_line);
     background: var(--_bg);
   }
   textarea,
@@ -213,25 +293,6 @@ export const panelStyles = [
   .composer textarea:focus-visible {
     outline: none;
   }
-  .consent {
-    flex-basis: 100%;
-    display: flex;
-    flex-direction: row;
-    gap: 8px;
-    align-items: flex-start;
-    font-size: 13px;
-    line-height: 18px;
-    color: var(--_text);
-  }
-  .consent input[type='checkbox'] {
-    flex: none;
-    padding: 0;
-    margin: 2px 0 0;
-    accent-color: var(--_accent);
-  }
-  .consent a {
-    color: inherit;
-  }
   .send {
     display: grid;
     place-items: center;
@@ -243,21 +304,18 @@ export const panelStyles = [
     background: var(--_accent);
     color: var(--_on-accent);
   }
-  .send:disabled {
-    opacity: 0.45;
-    cursor: default;
-  }
   .form {
     flex: 1;
     overflow-y: auto;
     display: flex;
     flex-direction: column;
-    gap: 12px;
-    padding: 20px;
+    gap: var(--_s3);
+    padding: var(--_s5);
+    padding-bottom: calc(var(--_s5) + env(safe-area-inset-bottom, 0px));
   }
   .form h3 {
     margin: 0;
-    font-size: 15px;
+    font-size: var(--_t3);
   }
   .form p {
     margin: 0;
@@ -266,21 +324,25 @@ export const panelStyles = [
   label {
     display: flex;
     flex-direction: column;
-    gap: 4px;
-    font-size: 12.5px;
+    gap: var(--_s1);
+    font-size: var(--_t1);
     color: var(--_muted);
+  }
+  .grow {
+    flex: 1;
   }
   .form input,
   .form textarea {
-    border: 1px solid #cbd5e1;
-    border-radius: 8px;
-    padding: 8px 10px;
+    border: 1px solid var(--_line);
+    border-radius: var(--_s2);
+    padding: var(--_s2) 10px;
     background: var(--_bg);
     color: var(--_text);
   }
   .form textarea {
+    flex: 1;
     min-height: 96px;
-    resize: vertical;
+    resize: none;
   }
   .primary {
     border: 0;
@@ -294,11 +356,9 @@ export const panelStyles = [
     position: absolute;
     width: 1px;
     height: 1px;
-    margin: -1px;
     overflow: hidden;
-    clip: rect(0 0 0 0);
+    clip-path: inset(50%);
     white-space: nowrap;
-    border: 0;
   }
   @media (max-width: 479.98px) {
     :host {
@@ -311,6 +371,9 @@ export const panelStyles = [
       height: 100%;
       height: 100dvh;
       border-radius: 0;
+    }
+    header {
+      padding-top: calc(var(--_s4) + env(safe-area-inset-top, 0px));
     }
     /* 16 px keeps mobile Safari from zooming in on focus. */
     textarea,

@@ -1,13 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
 import { ChatController, type TransportKind } from './chat-controller.js';
 import { clearComposer, composerInput, composerKeydown, MAX_LENGTH } from '../client/ui/composer.js';
 import { emit } from '../client/ui/emit.js';
 import { messageMeta, pendingMessage } from '../client/ui/message-parts.js';
 import { panelStyles } from './kefu-chat-panel.styles.js';
-import { pickLocale, pickStrings } from './i18n/pick-strings.js';
-import { TitleFlasher } from './title-flasher.js';
-import type { ChatMessage } from '../client/types.js';
+import { pickLocale } from './i18n/pick-strings.js';
+import type { Strings } from './i18n/en.js';
+import type { TitleFlasher } from './title-flasher.js';
+import { dayLabel, initials, threadRows, type ThreadRow } from './thread-rows.js';
+import type { ChatMessage, TeamMember } from '../client/types.js';
 import { ADMIN } from '../protocol/wire.js';
 
 const CLOSE_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>`;
@@ -22,9 +23,10 @@ const SEND_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 1
  * @event kefu-request-close - the close button was pressed
  *
  * @csspart panel - the dialog box
- * @csspart header, heading, status, close - the title bar
+ * @csspart header, heading, status, faces, close - the title bar (faces: the team's pictures or initials)
  * @csspart messages - the scrolling conversation
- * @csspart message, bubble, meta - one message, its text and its time/state line
+ * @csspart day - a date line where the day changes
+ * @csspart message, bubble, meta, avatar - one message, its text, its time/state line (last of a group) and its sender's face (first of a group)
  * @csspart composer, input, send - the message box
  * @csspart consent - the consent checkbox and its text, when the site asks for consent
  * @csspart form - the pre-chat and leave-a-message forms
@@ -35,21 +37,22 @@ export class KefuChatPanel extends LitElement {
   static override styles = panelStyles;
 
   // Declared without decorators: their helper costs the widget bytes it does not have.
+  // Only what the view draws is reactive; server, transport, identity and sound
+  // are plain fields, read when the panel connects or a reply arrives.
   static override properties = {
-    server: {},
     position: { reflect: true },
     heading: {},
     greeting: {},
     lang: {},
-    transport: {},
     prechat: { type: Boolean },
+    prechatRequired: {},
     name: {},
     email: {},
-    identity: {},
-    identityUrl: {},
-    identityNonce: {},
     consent: {},
     privacyUrl: {},
+    theme: { reflect: true },
+    replyTime: {},
+    strings: { attribute: false },
     open: { type: Boolean, reflect: true },
     offlineSent: { state: true },
     liveText: { state: true },
@@ -63,6 +66,8 @@ export class KefuChatPanel extends LitElement {
   override lang = '';
   transport: TransportKind = 'long-poll';
   prechat = false;
+  /** Pre-chat fields that must be filled: 'name', 'email' or both, space-separated. */
+  prechatRequired?: string;
   name?: string;
   email?: string;
   /** An identity token the site signed (see ChatControllerOptions.identity). */
@@ -72,6 +77,12 @@ export class KefuChatPanel extends LitElement {
   /** Consent text; when set, the visitor ticks it before the first message. */
   consent?: string;
   privacyUrl?: string;
+  theme?: 'auto' | 'light' | 'dark';
+  /** The owner's words for the expected reply time; else the team's measured median. */
+  replyTime?: string;
+  sound = false;
+  /** The visitor's language (one chunk per language); `<kefu-chat>` loads and sets it. */
+  strings?: Strings;
   open = false;
 
   private offlineSent = false;
@@ -83,13 +94,27 @@ export class KefuChatPanel extends LitElement {
   }
 
   private controller?: ChatController;
-  private readonly flasher = new TitleFlasher();
+  /** Loaded the first time a reply reaches a hidden tab. */
+  private flasher?: TitleFlasher;
+  /** The pre-chat form and consent box, loaded when the site turns either on. */
+  private optIn?: typeof import('./opt-in-parts.js');
+  private optInLoading = false;
   private lastUnread = -1;
   private nearBottom = true;
   private anchor?: { height: number; top: number };
+  /** When the greeting was first shown on an empty conversation. */
+  private greetingShownAt?: string;
+  /**
+   * Set when the visitor writes first below the greeting: it then stays above
+   * what it preceded, with its time, for this page. A history loaded later, or
+   * a message left in the offline form, never shows a greeting that was not seen.
+   */
+  private keptGreeting?: string;
+  /** The page's own `overflow`, while the full-screen panel keeps the page behind it still. */
+  private lockedOverflow?: string;
 
-  private get t() {
-    return pickStrings(this.lang);
+  private get t(): Strings {
+    return this.strings!;
   }
 
   override connectedCallback(): void {
@@ -111,7 +136,20 @@ export class KefuChatPanel extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.handleVisibility);
-    this.flasher.stop();
+    this.flasher?.stop();
+    this.lockPage(false);
+  }
+
+  /** On a phone the open panel covers the screen: the page behind must not scroll under the visitor's finger. */
+  private lockPage(lock: boolean): void {
+    const root = document.documentElement.style;
+    if (lock && this.lockedOverflow === undefined && matchMedia('(max-width: 479.98px)').matches) {
+      this.lockedOverflow = root.overflow;
+      root.overflow = 'hidden';
+    } else if (!lock && this.lockedOverflow !== undefined) {
+      root.overflow = this.lockedOverflow;
+      this.lockedOverflow = undefined;
+    }
   }
 
   /** Opens the session unless the pre-chat form has to come first. */
@@ -135,7 +173,7 @@ export class KefuChatPanel extends LitElement {
     if (!this.needsConsent) return true;
     const box = form?.querySelector<HTMLInputElement>('input[name=consent]');
     if (!box?.checked) {
-      this.notice = this.t.consentNeeded;
+      this.notice = this.optIn?.words(pickLocale(this.lang)).consentNeeded ?? '';
       box?.focus();
       return false;
     }
@@ -145,6 +183,16 @@ export class KefuChatPanel extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('open') && this.open) this.nearBottom = true;
+    if ((this.prechat || this.consent) && !this.optInLoading) {
+      this.optInLoading = true;
+      void import('./opt-in-parts.js').then((m) => {
+        const root = this.renderRoot as ShadowRoot;
+        if (root.adoptedStyleSheets && m.optInStyles.styleSheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, m.optInStyles.styleSheet];
+        this.optIn = m;
+        this.requestUpdate();
+      });
+    }
+    if (this.emptyThread) this.greetingShownAt ??= new Date().toISOString();
     const el = this.messagesEl;
     if (el && !this.anchor) this.nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
   }
@@ -157,10 +205,14 @@ export class KefuChatPanel extends LitElement {
         if (!this.controller?.history.loading) this.anchor = undefined;
       } else if (this.nearBottom) el.scrollTop = el.scrollHeight;
     }
-    if (changed.has('open') && this.open) {
-      this.begin();
-      this.focusFirst();
+    if (changed.has('open')) {
+      this.lockPage(this.open);
+      if (this.open) {
+        this.begin();
+        this.focusFirst();
+      }
     }
+    if (this.open) void this.controller?.loadTeam();
     if (this.open && !document.hidden) this.controller?.markSeen();
     this.reportUnread();
   }
@@ -180,13 +232,19 @@ export class KefuChatPanel extends LitElement {
   private handleIncoming(messages: ChatMessage[]): void {
     const last = messages[messages.length - 1];
     this.liveText = this.t.says(this.senderName(last), last.content);
-    if (document.hidden) this.flasher.flash(`(${this.controller?.unread ?? 1}) ${this.t.newMessage}`);
+    if (document.hidden) {
+      const notice = `(${this.controller?.unread ?? 1}) ${this.t.newMessage}`;
+      void import('./title-flasher.js').then((m) => (this.flasher ??= new m.TitleFlasher()).flash(notice));
+    }
+    if (!this.open) emit(this, 'kefu-preview', { name: this.senderName(last), text: last.content });
+    // The chime's few lines load only for sites that turned sound on.
+    if (this.sound && (!this.open || document.hidden)) void import('./chime.js').then((m) => m.chime());
   }
 
   private readonly handleVisibility = (): void => {
     if (!document.hidden && this.open) {
       this.controller?.markSeen();
-      this.flasher.stop();
+      this.flasher?.stop();
     }
   };
 
@@ -227,7 +285,9 @@ export class KefuChatPanel extends LitElement {
     }
     if (ta.value.trim() && !(await this.takeConsent(ta.form))) return;
     this.notice = '';
+    const first = this.emptyThread;
     if (this.controller.send(ta.value)) {
+      if (first) this.keptGreeting = this.greetingShownAt;
       clearComposer(ta);
       this.nearBottom = true;
     }
@@ -269,13 +329,15 @@ export class KefuChatPanel extends LitElement {
     this.focusFirst();
   }
 
-  override render(): TemplateResult {
+  override render(): TemplateResult | typeof nothing {
     const t = this.t;
+    if (!t) return nothing;
     const c = this.controller;
     const heading = this.heading || t.title;
     return html`
       <section class="panel" part="panel" role="dialog" aria-label=${heading} lang=${pickLocale(this.lang)}>
         <header part="header">
+          ${this.renderFaces()}
           <div class="text">
             <h2 part="heading">${heading}</h2>
             <p class="status" part="status">${this.renderStatus()}</p>
@@ -290,30 +352,38 @@ export class KefuChatPanel extends LitElement {
     `;
   }
 
+  /** Nothing said yet and nothing older to load: what a first visit shows. */
+  private get emptyThread(): boolean {
+    const c = this.controller;
+    return !!c && (c.started || !c.hasToken) && c.log.size === 0 && !c.pending.length && !c.history.hasMore && !this.needsPrechat && !this.showOfflineForm;
+  }
+
   private get showOfflineForm(): boolean {
     const c = this.controller;
-    return !!c && c.started && c.agentsOnline === 0 && !this.offlineSent && c.log.size === 0 && c.pending.length === 0;
+    return !!c && (c.started || !c.hasToken) && c.online === 0 && !this.offlineSent && c.log.size === 0 && c.pending.length === 0;
+  }
+
+  /** Up to three of the team, online first: who the visitor is about to talk to. */
+  private renderFaces(): TemplateResult | typeof nothing {
+    const agents = this.controller?.team?.agents.slice(0, 3) ?? [];
+    if (!agents.length) return nothing;
+    return html`<div class="faces" part="faces" aria-hidden="true">${agents.map((a) => face(a.name, a))}</div>`;
   }
 
   private renderStatus(): TemplateResult {
     const t = this.t;
     const c = this.controller;
-    if (!c || (!c.started && c.status !== 'reconnecting')) return html`${t.connecting}`;
-    if (c.status === 'reconnecting') return html`<span class="dot"></span>${t.reconnecting}`;
-    const on = c.agentsOnline > 0;
-    return html`<span class="dot ${on ? 'on' : ''}"></span>${on ? t.online : t.away}`;
+    if (c?.status === 'reconnecting') return html`<span class="dot"></span>${t.reconnecting}`;
+    const online = c?.online ?? -1;
+    if (online < 0) return html`${t.connecting}`;
+    if (!online) return html`<span class="dot"></span>${t.away}`;
+    const seconds = c?.team?.replySeconds;
+    const reply = this.replyTime || (typeof seconds === 'number' ? t.repliesIn[[60, 300, 3600, 14400].filter((limit) => seconds >= limit).length] : '');
+    return html`<span class="dot on"></span>${reply ? `${t.online} · ${reply}` : t.online}`;
   }
 
-  private renderPrechat(): TemplateResult {
-    const t = this.t;
-    return html`
-      <form class="form" part="form" @submit=${this.handlePrechat}>
-        <p>${t.prechatIntro}</p>
-        <label>${t.nameLabel}<input name="name" autocomplete="name" maxlength="100" /></label>
-        <label>${t.emailLabel}<input name="email" type="email" autocomplete="email" maxlength="200" /></label>
-        <button class="primary" type="submit">${t.prechatSubmit}</button>
-      </form>
-    `;
+  private renderPrechat(): TemplateResult | typeof nothing {
+    return this.optIn?.prechatForm({ ...this.t, ...this.optIn.words(pickLocale(this.lang)) }, this.prechatRequired, (e) => void this.handlePrechat(e)) ?? nothing;
   }
 
   private renderOffline(): TemplateResult {
@@ -323,7 +393,7 @@ export class KefuChatPanel extends LitElement {
       <form class="form offline" part="form" @submit=${this.handleOffline}>
         <h3>${t.offlineTitle}</h3>
         <p>${t.offlineIntro}</p>
-        <label>${t.messageLabel}<textarea name="message" required maxlength=${MAX_LENGTH}></textarea></label>
+        <label class="grow">${t.messageLabel}<textarea name="message" required maxlength=${MAX_LENGTH}></textarea></label>
         <label>${t.nameLabel}<input name="name" autocomplete="name" maxlength="100" .value=${this.name || c?.name || ''} /></label>
         <label>${t.emailLabel}<input name="email" type="email" autocomplete="email" maxlength="200" .value=${this.email || c?.email || ''} /></label>
         ${this.renderConsent()}
@@ -336,27 +406,24 @@ export class KefuChatPanel extends LitElement {
   private renderConversation(): TemplateResult {
     const t = this.t;
     const c = this.controller!;
-    let previousFrom = '';
+    const greetingAt = this.emptyThread ? this.greetingShownAt : this.keptGreeting;
+    const thread: ChatMessage[] = [...c.messages];
+    // The greeting takes its place in time, so date lines and groups treat it like any message.
+    if (greetingAt) thread.unshift({ mid: 0, from: ADMIN, to: '', content: this.greeting || t.greeting, createdAt: greetingAt } as ChatMessage);
+    let lastOwn = 0;
+    for (const m of c.messages) if (c.isOwn(m)) lastOwn = m.mid;
+    // Rows are drawn by position, not keyed (keying costs the widget a directive
+    // it has no bytes for): rows hold no state of their own, so re-binding text
+    // when an older page is prepended is all a shift costs.
     // A log may carry a name (a plain div may not). It stays silent: the live
     // region of the panel already says each incoming message once, by sender,
     // and a live log would also read out own messages and older pages.
     return html`
       <div class="messages" part="messages" role="log" aria-live="off" tabindex="0" aria-label=${t.conversation} @scroll=${this.handleScroll}>
         ${c.history.loading ? html`<p class="note">${t.loadingOlder}</p>` : nothing}
-        ${c.history.hasMore && c.log.size > 0
-          ? nothing
-          : html`<div class="msg greeting" part="message"><div class="bubble" part="bubble">${this.greeting || t.greeting}</div></div>`}
-        ${repeat(
-          c.messages,
-          (m) => m.mid,
-          (m) => {
-            const showName = !c.isOwn(m) && m.from !== previousFrom;
-            previousFrom = m.from;
-            return this.renderMessage(m, showName);
-          },
-        )}
-        ${repeat(c.pending, (p) => p.clientId, (p) => pendingMessage(p, 'own', t, (id) => c.retry(id)))}
-        ${this.offlineSent && c.agentsOnline === 0 ? html`<p class="note">${t.offlineThanks}</p>` : nothing}
+        ${threadRows(thread).map((r) => this.renderRow(r, r.message.mid === lastOwn))}
+        ${c.pending.map((p) => pendingMessage(p, 'own', t, (id) => c.retry(id)))}
+        ${this.offlineSent && c.online === 0 ? html`<p class="note">${t.offlineThanks}</p>` : nothing}
       </div>
       ${c.typing ? html`<div class="typing" part="typing">${t.typing(c.typing.name || t.anAgent)}</div>` : nothing}
       ${this.notice ? html`<p class="note" role="alert">${this.notice}</p>` : nothing}
@@ -378,27 +445,38 @@ export class KefuChatPanel extends LitElement {
   }
 
   private renderConsent(): TemplateResult | typeof nothing {
-    if (!this.needsConsent) return nothing;
-    // Only a web address becomes a link: the attribute is the site's, but never a script URL.
-    const policy = /^https?:\/\//i.test(this.privacyUrl ?? '')
-      ? html` <a href=${this.privacyUrl!} target="_blank" rel="noopener">${this.t.privacyPolicy}</a>`
-      : nothing;
-    return html`<label class="consent" part="consent"><input type="checkbox" name="consent" />
-      <span>${this.consent}${policy}</span></label>`;
+    return this.needsConsent && this.optIn ? this.optIn.consentBox(this.optIn.words(pickLocale(this.lang)), this.consent!, this.privacyUrl) : nothing;
   }
 
-  private renderMessage(m: ChatMessage, showName: boolean): TemplateResult {
+  /**
+   * One message of a group: the sender's face and name above the first, the
+   * time below the last, and the receipt only under the visitor's latest
+   * message (every own message still carries its state in `data-state`).
+   */
+  private renderRow(row: ThreadRow, receipt: boolean): TemplateResult {
     const c = this.controller!;
+    const m = row.message;
     const own = c.isOwn(m);
     const state = own ? c.stateOf(m) : undefined;
+    const locale = pickLocale(this.lang);
+    const name = this.senderName(m);
     return html`
-      <div class="msg ${own ? 'own' : 'theirs'}" part="message" data-mid=${m.mid}>
-        ${showName ? html`<div class="who">${this.senderName(m)}</div>` : nothing}
+      ${row.day ? html`<p class="day" part="day">${dayLabel(row.day, locale, this.t.days)}</p>` : nothing}
+      <div class="msg ${own ? 'own' : 'theirs'} ${m.mid ? '' : 'greeting'} ${row.tail ? 'tail' : ''}" part="message" data-mid=${m.mid || nothing} data-state=${state ?? nothing}>
+        ${row.head && !own ? html`<div class="who">${face(name, c.member(m.from))}<span>${name}</span></div>` : nothing}
         <div class="bubble" part="bubble">${m.content}</div>
-        ${messageMeta(m.createdAt, pickLocale(this.lang), state && [state, this.t[state]])}
+        ${row.tail ? messageMeta(m.createdAt, locale, receipt && state ? [state, this.t[state]] : undefined) : nothing}
       </div>
     `;
   }
+}
+
+/** A team member's picture, else their initials. The picture is decoration: the name is said beside it. */
+function face(name: string, member?: TeamMember): TemplateResult {
+  return member?.avatar
+    ? html`<img class="avatar" part="avatar" src=${member.avatar} alt="" loading="lazy" referrerpolicy="no-referrer" />`
+    : // Drawn from an attribute by CSS, so the name beside it stays the element's only text.
+      html`<span class="avatar" part="avatar" data-initials=${initials(name)}></span>`;
 }
 
 customElements.define('kefu-chat-panel', KefuChatPanel);

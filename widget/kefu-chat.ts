@@ -1,11 +1,23 @@
 import { launcherStyles } from './kefu-chat.styles.js';
-import { pickStrings } from './i18n/pick-strings.js';
+import { launcherStrings, loadStrings, pickLocale } from './i18n/pick-strings.js';
 import { VisitorStorage } from './visitor-storage.js';
 import { emit } from '../client/ui/emit.js';
 import type { KefuChatPanel } from './kefu-chat-panel.js';
 
 /** The attributes the panel mirrors as properties. */
-const PANEL_ATTRIBUTES = ['server', 'accent', 'position', 'heading', 'title', 'greeting', 'lang', 'transport', 'prechat', 'name', 'email', 'identity', 'identity-url', 'identity-nonce', 'consent', 'privacy-url'] as const;
+const PANEL_ATTRIBUTES = [
+  'server', 'accent', 'position', 'heading', 'title', 'greeting', 'lang', 'transport', 'prechat', 'prechat-required', 'name', 'email',
+  'identity', 'identity-url', 'identity-nonce', 'consent', 'privacy-url', 'theme', 'reply-time', 'sound',
+] as const;
+const BOOLEAN_ATTRIBUTES: readonly string[] = ['prechat', 'sound'];
+/** Per tab, like the page history it follows: the next page of the site opens the panel again. */
+const OPEN_KEY = 'kefu.open';
+
+/** One incoming reply, shown by the launcher while the panel is closed. */
+export interface PreviewDetail {
+  name: string;
+  text: string;
+}
 
 const CHAT_ICON = '<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.4A8 8 0 1 1 21 12z"/>';
 const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
@@ -25,19 +37,25 @@ const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
  * @attr lang - 'en' or 'zh-CN'; defaults to the browser's language
  * @attr transport - 'long-poll' (default), 'iframe' or 'poll'
  * @attr prechat - ask for name and email before the first message
+ * @attr prechat-required - which pre-chat fields must be filled: `name`, `email` or `name email`
  * @attr name, email - what the visitor told the site; shown to agents as unverified
  * @attr identity - an identity token the site signed for its logged-in user (verified name and email)
  * @attr identity-url, identity-nonce - where a fresh identity token is minted (POST, the nonce sent as X-WP-Nonce) when the one in the page expired
  * @attr consent - text of a consent checkbox the visitor must tick before the first message
  * @attr privacy-url - the privacy policy, linked beside the consent text
+ * @attr theme - 'auto' (default: follows the visitor's system), 'light' or 'dark'
+ * @attr reply-time - the owner's own words for the header's expected reply time (else the team's measured median)
+ * @attr sound - a short chime for a team reply while the panel is closed or the tab hidden (off by default)
  * @attr open - reflects whether the panel is open
  *
  * @event kefu-open - the panel opened
  * @event kefu-close - the panel closed
  * @event kefu-unread - detail `{count}`: messages the visitor has not seen
+ * @event kefu-preview - detail `{name, text}`: a team reply arrived while the panel was closed (shown by the launcher)
  *
  * @csspart launcher - the round button
  * @csspart badge - the unread count on the launcher
+ * @csspart preview - the bubble by the launcher with a reply that came while the panel was closed
  * @csspart panel, header, messages, message, bubble, composer, input, send, form, consent - inside the panel
  *
  * @cssproperty --kefu-accent - accent colour (overrides the attribute)
@@ -54,6 +72,7 @@ export class KefuChat extends HTMLElement {
   private root: HTMLDivElement | undefined;
   private launcher: HTMLButtonElement | undefined;
   private badge: HTMLSpanElement | undefined;
+  private preview: HTMLDivElement | undefined;
   private panel: KefuChatPanel | undefined;
   private loading: Promise<KefuChatPanel> | undefined;
   private unread = 0;
@@ -76,6 +95,7 @@ export class KefuChat extends HTMLElement {
 
   connectedCallback(): void {
     if (!this.root) this.render();
+    if (!this.open && readOpen()) this.open = true;
     if (this.open || new VisitorStorage(this.server).token) void this.loadPanel();
   }
 
@@ -83,7 +103,10 @@ export class KefuChat extends HTMLElement {
     if (!this.root) return;
     if (name === 'open') return this.syncOpen();
     if (name === 'accent') this.applyAccent();
-    if (name === 'lang') this.updateLabels();
+    if (name === 'lang') {
+      this.updateLabels();
+      if (this.panel) void this.syncStrings(this.panel);
+    }
     this.syncPanel();
   }
 
@@ -112,8 +135,14 @@ export class KefuChat extends HTMLElement {
     this.launcher.addEventListener('click', () => (this.open = !this.open));
     this.addEventListener('keydown', this.handleKeydown);
     this.addEventListener('kefu-unread', this.handleUnread as EventListener);
+    this.addEventListener('kefu-preview', this.handlePreview as EventListener);
     this.addEventListener('kefu-request-close', this.handleRequestClose);
-    this.root.append(this.launcher);
+    this.preview = document.createElement('div');
+    this.preview.className = 'preview';
+    this.preview.setAttribute('part', 'preview');
+    this.preview.setAttribute('role', 'status');
+    this.preview.hidden = true;
+    this.root.append(this.preview, this.launcher);
     if (style) shadow.append(style);
     shadow.append(this.root);
     this.applyAccent();
@@ -128,7 +157,7 @@ export class KefuChat extends HTMLElement {
   }
 
   private updateLabels(): void {
-    const t = pickStrings(this.getAttribute('lang'));
+    const t = launcherStrings(this.getAttribute('lang'));
     const launcher = this.launcher!;
     launcher.setAttribute('aria-label', this.open ? t.closeChat : t.openChat);
     launcher.setAttribute('aria-expanded', String(this.open));
@@ -147,7 +176,7 @@ export class KefuChat extends HTMLElement {
       if (name === 'title' || name === 'heading') continue;
       const value = this.getAttribute(name);
       const prop = name.replace(/-(\w)/g, (_, ch: string) => ch.toUpperCase());
-      (panel as unknown as Record<string, unknown>)[prop] = name === 'prechat' ? value !== null : (value ?? undefined);
+      (panel as unknown as Record<string, unknown>)[prop] = BOOLEAN_ATTRIBUTES.includes(name) ? value !== null : (value ?? undefined);
     }
     panel.heading = this.getAttribute('heading') ?? this.getAttribute('title') ?? undefined;
     panel.server = this.server;
@@ -156,7 +185,9 @@ export class KefuChat extends HTMLElement {
 
   private syncOpen(): void {
     this.updateLabels();
+    writeOpen(this.open);
     if (this.open) {
+      this.preview!.hidden = true;
       void this.loadPanel().then((panel) => {
         if (!this.open) return;
         panel.open = true;
@@ -169,11 +200,12 @@ export class KefuChat extends HTMLElement {
   }
 
   private loadPanel(): Promise<KefuChatPanel> {
-    this.loading ??= import('./kefu-chat-panel.js').then(() => {
+    this.loading ??= import('./kefu-chat-panel.js').then(async () => {
       const panel = document.createElement('kefu-chat-panel') as KefuChatPanel;
+      await this.syncStrings(panel);
       panel.setAttribute(
         'exportparts',
-        'panel,header,heading,status,close,messages,message,bubble,meta,composer,input,send,form,consent',
+        'panel,header,heading,status,faces,avatar,close,messages,day,message,bubble,meta,composer,input,send,form,consent',
       );
       this.panel = panel;
       this.syncPanel();
@@ -183,10 +215,32 @@ export class KefuChat extends HTMLElement {
     return this.loading;
   }
 
+  /** The panel's strings for the current `lang`, loaded (one chunk per language) before it shows. */
+  private async syncStrings(panel: KefuChatPanel): Promise<void> {
+    panel.strings = await loadStrings(pickLocale(this.getAttribute('lang')));
+  }
+
+  private readonly handlePreview = (e: CustomEvent<PreviewDetail>): void => {
+    if (this.open) return;
+    const t = launcherStrings(this.getAttribute('lang'));
+    const box = this.preview!;
+    box.innerHTML = `<button type="button" class="show"><strong></strong><span></span></button><button type="button" class="dismiss"><svg viewBox="0 0 24 24" aria-hidden="true">${CLOSE_ICON}</svg></button>`;
+    const [show, dismiss] = box.children as unknown as [HTMLButtonElement, HTMLButtonElement];
+    // textContent: a message is text, never markup.
+    show.firstChild!.textContent = e.detail.name;
+    show.lastChild!.textContent = e.detail.text;
+    show.onclick = () => (this.open = true);
+    dismiss.setAttribute('aria-label', t.dismiss);
+    dismiss.onclick = () => (box.hidden = true);
+    box.hidden = false;
+  };
+
   private readonly handleKeydown = (e: KeyboardEvent): void => {
     if (e.key === 'Escape' && this.open) {
       e.preventDefault();
       this.close();
+    } else if (e.key === 'Escape' && !this.preview!.hidden) {
+      this.preview!.hidden = true;
     }
   };
 
@@ -206,6 +260,24 @@ export class KefuChat extends HTMLElement {
   };
 }
 
+function readOpen(): boolean {
+  try {
+    return sessionStorage.getItem(OPEN_KEY) === '1';
+  } catch {
+    // Storage refused (sandboxed frame, private mode): each page starts closed.
+    return false;
+  }
+}
+
+function writeOpen(open: boolean): void {
+  try {
+    if (open) sessionStorage.setItem(OPEN_KEY, '1');
+    else sessionStorage.removeItem(OPEN_KEY);
+  } catch {
+    // As in readOpen: nothing to keep it in.
+  }
+}
+
 declare global {
   interface HTMLElementTagNameMap {
     'kefu-chat': KefuChat;
@@ -214,6 +286,7 @@ declare global {
     'kefu-open': CustomEvent<undefined>;
     'kefu-close': CustomEvent<undefined>;
     'kefu-unread': CustomEvent<{ count: number }>;
+    'kefu-preview': CustomEvent<PreviewDetail>;
   }
 }
 

@@ -7,9 +7,12 @@ import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { KefuError } from '../core/kefu-error.js';
 import { AGENT_ID, VISITOR_ID } from '../core/message.js';
 import type { Agent } from '../core/chat.js';
+import { avatarUrl } from './avatar-url.js';
 
 export const AGENT_TOKEN_MAX_LIFE_S = 12 * 3600;
 export const TICKET_LIFE_S = 60;
+/** A ticket names its agent and their picture: a 191-character CJK name and a 512-character avatar fit. */
+export const TICKET_MAX_CHARS = 2048;
 /** Identity tokens prove a logged-in user at the moment a session starts: short-lived by design. */
 export const IDENTITY_MAX_LIFE_S = 3600;
 export const USER_REF = /^user:[A-Za-z0-9_.@-]{1,59}$/;
@@ -99,11 +102,14 @@ export class Tokens {
     return { ref: p.sub, name: text(p.name, 191), email: text(p.email, 191) };
   }
 
-  /** For hosts without the CMS plugin (`kefu token`) and for tests. */
-  agentToken(id: string, name: string, lifeSeconds = 8 * 3600, manage = false): Promise<string> {
+  /**
+   * For hosts without the CMS plugin (`kefu token`) and for tests. `avatar` is
+   * signed as given: reading the token is what checks it (tests sign bad ones).
+   */
+  agentToken(id: string, name: string, lifeSeconds = 8 * 3600, manage = false, avatar?: string): Promise<string> {
     if (!AGENT_ID.test(id)) throw new Error('agent id must look like agent:<id>');
     const life = Math.min(lifeSeconds, AGENT_TOKEN_MAX_LIFE_S);
-    return new SignJWT({ typ: 'agent', name, ...(manage ? { manage: true } : {}), ...this.siteClaim })
+    return new SignJWT({ typ: 'agent', name, ...(manage ? { manage: true } : {}), ...(avatar !== undefined ? { avatar } : {}), ...this.siteClaim })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(id)
       .setIssuedAt()
@@ -143,6 +149,9 @@ export class Tokens {
       if (p.exp - p.iat > AGENT_TOKEN_MAX_LIFE_S) throw unauthorized('agent token lives longer than 12 hours');
       const name = typeof p.name === 'string' ? p.name.slice(0, 191) : '';
       const agent: Agent = p.manage === true ? { id: p.sub, name, manage: true } : { id: p.sub, name };
+      // A bad picture address is dropped, not refused: the token is good for everything else.
+      const avatar = avatarUrl(p.avatar);
+      if (avatar) agent.avatar = avatar;
       return { who: { kind: 'agent', agent, until: p.exp * 1000 }, exp: p.exp };
     }
     throw unauthorized();
@@ -153,7 +162,10 @@ export class Tokens {
     const sub = who.kind === 'agent' ? who.agent.id : who.visitorId;
     // An agent's ticket remembers when the token behind it ends, so its stream ends there too.
     const claims = who.kind === 'agent'
-      ? { typ: 'ticket', name: who.agent.name, ...(who.until ? { until: Math.floor(who.until / 1000) } : {}), ...this.siteClaim }
+      ? {
+        typ: 'ticket', name: who.agent.name, ...(who.agent.avatar ? { avatar: who.agent.avatar } : {}),
+        ...(who.until ? { until: Math.floor(who.until / 1000) } : {}), ...this.siteClaim,
+      }
       : { typ: 'ticket', ...this.siteClaim };
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -166,13 +178,16 @@ export class Tokens {
 
   /** Checks signature and age; single use is enforced by the caller's store. */
   async readTicket(ticket: string): Promise<Ticket> {
-    if (ticket.length > 1024 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(ticket)) throw unauthorized('invalid ticket');
+    if (ticket.length > TICKET_MAX_CHARS || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(ticket)) throw unauthorized('invalid ticket');
     const p = await this.verify(ticket, 0).catch(() => { throw unauthorized('invalid or expired ticket'); });
     if (p.typ !== 'ticket' || typeof p.jti !== 'string' || typeof p.sub !== 'string' || typeof p.exp !== 'number') throw unauthorized('invalid ticket');
     let who: Identity;
     if (VISITOR_ID.test(p.sub)) who = { kind: 'visitor', visitorId: p.sub };
     else if (AGENT_ID.test(p.sub)) {
-      who = { kind: 'agent', agent: { id: p.sub, name: typeof p.name === 'string' ? p.name : '' }, ...(typeof p.until === 'number' ? { until: p.until * 1000 } : {}) };
+      // The stream marks its agent as seen: the picture rides along, or the agents table would lose it.
+      const avatar = avatarUrl(p.avatar);
+      const agent: Agent = { id: p.sub, name: typeof p.name === 'string' ? p.name : '', ...(avatar ? { avatar } : {}) };
+      who = { kind: 'agent', agent, ...(typeof p.until === 'number' ? { until: p.until * 1000 } : {}) };
     }
     else throw unauthorized('invalid ticket');
     return { jti: p.jti, who, expiresAt: new Date(p.exp * 1000) };

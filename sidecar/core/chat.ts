@@ -23,6 +23,8 @@ export interface Agent {
   name: string;
   /** The CMS lets this agent manage the team's settings (the token's `manage` claim): shared canned replies. */
   manage?: boolean;
+  /** The token's `avatar` claim, when it is an address the widget may show (auth/avatar-url.ts). */
+  avatar?: string;
 }
 
 export interface ChatDeps {
@@ -106,7 +108,7 @@ export class Chat {
     const text = cleanContent(content);
     const cid = cleanClientId(clientId);
     await this.requireVisitor(visitorId);
-    this.deps.presence.agentSeen(agent.id, agent.name);
+    this.deps.presence.agentSeen(agent);
     const result = await this.write({ from: agent.id, to: visitorId, content: text, clientId: cid, fromName: agent.name || null }, visitorId);
     // Answering claims an unowned conversation (help-desk.ts).
     if (result.created) this.afterWrite(this.deps.desk.agentAnswered(agent, visitorId));
@@ -149,6 +151,14 @@ export class Chat {
     return this.deps.store.conversations(limit, filter, agentId);
   }
 
+  /** The other conversations of the same person (Store.relatedConversations), at most 20; 404 for an unknown one. */
+  async related(visitorId: string) {
+    await this.requireVisitor(visitorId);
+    // Like the list: conversations this process just wrote to are ordered by their latest message.
+    await this.deps.activity.flush();
+    return this.deps.store.relatedConversations(visitorId, 20);
+  }
+
   /** Conversations known to exist (they are never removed while the process runs). */
   private readonly knownVisitors = new Set<string>();
 
@@ -172,7 +182,7 @@ export class Chat {
    */
   async agentRead(agent: Agent, visitorId: string, upto: number): Promise<void> {
     await this.requireVisitor(visitorId);
-    this.deps.presence.agentSeen(agent.id, agent.name);
+    this.deps.presence.agentSeen(agent);
     this.deps.receipts.agentRead(visitorId, upto);
   }
 
@@ -187,7 +197,7 @@ export class Chat {
 
   async agentTyping(agent: Agent, visitorId: string, typing: boolean): Promise<void> {
     await this.requireVisitor(visitorId);
-    this.deps.presence.agentSeen(agent.id, agent.name);
+    this.deps.presence.agentSeen(agent);
     await this.emit(visitorId, 'both', { type: 'typing', visitorId, from: agent.id, name: agent.name, typing });
   }
 

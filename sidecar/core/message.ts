@@ -17,8 +17,12 @@ export {
   type KefuEvent,
   type Message,
   type PollAnswer,
+  type RelatedAnswer,
+  type RelatedConversation,
   type SessionAnswer,
   type StreamEvent,
+  type TeamAnswer,
+  type TeamMember,
   type VisitorProfile,
 } from '../../protocol/wire.js';
 

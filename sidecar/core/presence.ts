@@ -3,6 +3,7 @@
 // written in one batch per interval, so busy polls add no queries.
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import type { Agent } from './chat.js';
 import { errorCode } from './kefu-error.js';
 
 export const AGENT_ONLINE_WINDOW_MS = 90_000;
@@ -20,7 +21,8 @@ export interface PresenceDeps {
 export class Presence {
   private count = 0;
   private refreshFailing = false;
-  private readonly agentsSeen = new Map<string, string>();
+  /** The latest token's agent: its name and picture are written with the time. */
+  private readonly agentsSeen = new Map<string, Agent>();
   private readonly visitorsSeen = new Map<string, number>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -63,13 +65,13 @@ export class Presence {
   }
 
   /** An agent made a request: they count as around. Written in the next batch. */
-  agentSeen(agentId: string, name: string): void {
-    this.agentsSeen.set(agentId, name);
+  agentSeen(agent: Agent): void {
+    this.agentsSeen.set(agent.id, agent);
   }
 
-  async setStatus(agentId: string, name: string, status: 'online' | 'away'): Promise<void> {
-    await this.deps.store.setAgentPresence(agentId, name, status, new Date());
-    this.agentsSeen.delete(agentId);
+  async setStatus(agent: Agent, status: 'online' | 'away'): Promise<void> {
+    await this.deps.store.setAgentPresence(agent, status, new Date());
+    this.agentsSeen.delete(agent.id);
     await this.refresh();
   }
 
@@ -86,13 +88,13 @@ export class Presence {
 
   async flush(): Promise<void> {
     const now = new Date();
-    const agents = [...this.agentsSeen];
+    const agents = [...this.agentsSeen.values()];
     this.agentsSeen.clear();
     const cutoff = performance.now() - VISITOR_ONLINE_WINDOW_MS;
     const visitors = [...this.visitorsSeen.keys()];
     for (const [id, at] of this.visitorsSeen) if (at < cutoff) this.visitorsSeen.delete(id);
     try {
-      for (const [id, name] of agents) await this.deps.store.setAgentPresence(id, name, null, now);
+      for (const agent of agents) await this.deps.store.setAgentPresence(agent, null, now);
       if (visitors.length) await this.deps.store.touchVisitors(visitors, now);
     } catch (err) {
       // Last-seen times are refreshed by the next request; only the flush is lost.

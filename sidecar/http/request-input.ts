@@ -21,6 +21,31 @@ export function optionalString(body: Record<string, unknown>, key: string, max: 
   return s;
 }
 
+/**
+ * An IANA time zone name (`Asia/Shanghai`) of at most 64 characters that this
+ * runtime's Intl knows. Kept as the browser spelled it: ICU's canonical form
+ * can be an older name (`Asia/Kolkata` becomes `Asia/Calcutta`).
+ */
+/**
+ * An IANA zone name. A malformed value is refused; a well-formed name this
+ * server's time zone data does not know (a zone newer than its ICU) is
+ * dropped (undefined: the record keeps what it had), so a visitor with a
+ * newer browser still gets a session.
+ */
+export function optionalTimeZone(body: Record<string, unknown>, key: string): string | undefined {
+  const s = optionalString(body, key, 64);
+  if (s === undefined) return undefined;
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(s)) {
+    throw badRequest(`${key} must be a time zone name such as "Europe/Paris" or "Asia/Shanghai"`);
+  }
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: s });
+    return s;
+  } catch {
+    return undefined;
+  }
+}
+
 export function optionalBoolean(body: Record<string, unknown>, key: string): boolean | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;

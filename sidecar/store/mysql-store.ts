@@ -23,6 +23,8 @@ function isConnectionError(err: unknown): boolean {
 
 class MysqlDriver implements SqlDriver {
   readonly insertIgnore = 'INSERT IGNORE';
+  // Kefu's tables are utf8mb4_unicode_ci: text compares without case already.
+  readonly caseless = '';
 
   keepMax(_key: string, col: string): string {
     return `ON DUPLICATE KEY UPDATE ${col} = GREATEST(${col}, VALUES(${col}))`;
@@ -154,7 +156,7 @@ export class MysqlStore extends SqlStore implements Store {
       last_mid BIGINT UNSIGNED NOT NULL DEFAULT 0,
       KEY kefu_activity (last_mid)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
-    // Columns added since 0.1 (identity, consent, the help desk), also to tables made before them.
+    // Columns added since 0.1 (identity, consent, the help desk, the details column), also to tables made before them.
     await this.addColumns(visitor, [
       ['user_ref', `${ASCII_ID} NULL`],
       ['consent_at', 'DATETIME(3) NULL'],
@@ -162,8 +164,13 @@ export class MysqlStore extends SqlStore implements Store {
       ['assignee', `${ASCII_ID} NULL`],
       ['assignee_name', 'VARCHAR(191) NULL'],
       ['address_hash', 'CHAR(43) CHARACTER SET ascii COLLATE ascii_bin NULL'],
+      ['browser', 'VARCHAR(64) NULL'],
+      ['os', 'VARCHAR(64) NULL'],
+      ['device', 'VARCHAR(10) CHARACTER SET ascii NULL'],
+      ['time_zone', 'VARCHAR(64) NULL'],
     ]);
-    await this.ensureIndexes(visitor, { kefu_user: 'UNIQUE (user_ref)', kefu_queue: '(status, assignee, last_mid)' });
+    // kefu_email: a conversation's past ones, by email (relatedConversations).
+    await this.ensureIndexes(visitor, { kefu_user: 'UNIQUE (user_ref)', kefu_queue: '(status, assignee, last_mid)', kefu_email: '(email)' });
     await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${note}\` (
       id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
       visitor_id ${ASCII_ID} NOT NULL,
@@ -203,6 +210,8 @@ export class MysqlStore extends SqlStore implements Store {
       last_seen_at DATETIME(3) NOT NULL,
       KEY kefu_online (status, last_seen_at)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    // The picture of the agent's latest token (the widget's team faces): an https URL, which serialises to ASCII.
+    await this.addColumns(agent, [['avatar', 'VARCHAR(512) CHARACTER SET ascii COLLATE ascii_bin NULL']]);
     await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${event}\` (
       id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
       visitor_id ${ASCII_ID} NOT NULL,

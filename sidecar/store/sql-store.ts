@@ -1,8 +1,9 @@
 // The queries both SQL engines share. An engine supplies a SqlDriver (how to
 // run a statement) and its own DDL; everything here is plain, parameterised SQL
 // that MySQL/MariaDB and SQLite read alike.
-import { messageConversation, type Audience, type Conversation, type KefuEvent, type Message, type Scope, type VisitorProfile } from '../core/message.js';
+import { messageConversation, type Audience, type Conversation, type KefuEvent, type Message, type RelatedConversation, type Scope, type VisitorProfile } from '../core/message.js';
 import { SqlCannedStore } from './canned-store.js';
+import { SqlTeamStore } from './team-store.js';
 import { SqlDeskStore, toState, type ConversationFilter } from './desk-store.js';
 import type { IdRange, NewEvent, NewMessage, Store, StoredEvent, TailBatch, VisitorUpdate } from './store.js';
 
@@ -14,6 +15,8 @@ export interface SqlDriver {
   readonly insertIgnore: string;
   /** The clause that makes an INSERT of an existing key keep the larger `col` instead. */
   keepMax(key: string, col: string): string;
+  /** Put after `email = ?` so it ignores case ('' where the column's collation already does). */
+  readonly caseless: string;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,10 @@ interface VisitorRow {
   status: string | null;
   assignee: string | null;
   assignee_name: string | null;
+  browser?: string | null;
+  os?: string | null;
+  device?: string | null;
+  time_zone?: string | null;
 }
 
 /** The columns toMessage reads, each behind `alias.` when one is given. */
@@ -122,8 +129,26 @@ function toProfile(r: VisitorRow): VisitorProfile {
     lastSeenAt: isoTime(r.last_seen_at),
     verified: !!r.user_ref,
     consentAt: isoTime(r.consent_at ?? null),
+    browser: r.browser ?? null,
+    os: r.os ?? null,
+    device: r.device === 'desktop' || r.device === 'mobile' || r.device === 'tablet' ? r.device : null,
+    timeZone: r.time_zone ?? null,
   };
 }
+
+const PREVIEW = 120;
+
+/** A message as one line of at most PREVIEW characters (whole code points; "…" when cut). */
+function preview(text: string): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  return chars.length <= PREVIEW ? chars.join('') : chars.slice(0, PREVIEW - 1).join('') + '…';
+}
+
+/** VisitorUpdate's plain fields and their columns. */
+const VISITOR_FIELDS = [
+  ['name', 'name'], ['email', 'email'], ['page', 'page'], ['referrer', 'referrer'],
+  ['browser', 'browser'], ['os', 'os'], ['device', 'device'], ['timeZone', 'time_zone'],
+] as const;
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
@@ -169,11 +194,13 @@ function toEvent(r: EventRow): StoredEvent {
 export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
   readonly desk: SqlDeskStore;
   readonly canned: SqlCannedStore;
+  readonly team: SqlTeamStore;
 
   /** `bg`: where background writes run (store.ts); the same driver when the engine has one connection. */
   constructor(protected readonly db: SqlDriver, protected readonly t: TableNames, protected readonly bg: SqlDriver = db) {
     this.desk = new SqlDeskStore(db, t);
     this.canned = new SqlCannedStore(db, t);
+    this.team = new SqlTeamStore(db, t);
   }
 
   async close(): Promise<void> {
@@ -333,9 +360,9 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
     // Only fields the caller sent change; an empty string clears one.
     const sets: string[] = ['last_seen_at = ?'];
     const params: unknown[] = [t];
-    for (const key of ['name', 'email', 'page', 'referrer'] as const) {
+    for (const [key, column] of VISITOR_FIELDS) {
       if (v[key] !== undefined) {
-        sets.push(`${key} = ?`);
+        sets.push(`${column} = ?`);
         params.push(v[key] === '' ? null : v[key]);
       }
     }
@@ -425,11 +452,57 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
     });
   }
 
-  async setAgentPresence(agentId: string, name: string, status: 'online' | 'away' | null, now: Date): Promise<void> {
+  async relatedConversations(visitorId: string, limit: number): Promise<RelatedConversation[]> {
+    const [self] = await this.db.all<{ user_ref: string | null; email: string | null }>(
+      `SELECT user_ref, email FROM \`${this.t.visitor}\` WHERE id = ?`, [visitorId]);
+    // A user has one record today (visitorOfUser), so the user_ref term finds others
+    // only if that ever changes; the email is what links a person's conversations.
+    const terms: string[] = [];
+    const params: unknown[] = [];
+    if (self?.user_ref) {
+      terms.push('user_ref = ?');
+      params.push(self.user_ref);
+    }
+    const email = self?.email?.trim();
+    if (email) {
+      terms.push(`email = ?${this.db.caseless}`);
+      params.push(email);
+    }
+    if (!terms.length) return [];
+    const rows = await this.db.all<VisitorRow>(
+      `SELECT * FROM \`${this.t.visitor}\` WHERE (${terms.join(' OR ')}) AND id <> ? AND last_mid > 0 ORDER BY last_mid DESC LIMIT ?`,
+      [...params, visitorId, limit],
+    );
+    // Exact, case-sensitive: an adopted id may differ from this one only in case.
+    const others = rows.filter((r) => r.id !== visitorId);
+    if (!others.length) return [];
+    const last = await this.db.all<MsgRow>(
+      `SELECT ${MSG_COLS} FROM \`${this.t.msg}\` WHERE mid IN (${marks(others.length)})`,
+      others.map((r) => Number(r.last_mid)),
+    );
+    const byMid = new Map(last.map((r) => [Number(r.mid), toMessage(r)]));
+    return others.map((r) => {
+      const m = byMid.get(Number(r.last_mid));
+      return {
+        visitorId: r.id,
+        name: r.name,
+        email: r.email,
+        verified: !!r.user_ref,
+        status: toState(r).status,
+        preview: m ? preview(m.content) : '',
+        lastAt: m?.createdAt ?? isoTime(r.last_seen_at),
+      };
+    });
+  }
+
+  async setAgentPresence(agent: { id: string; name: string; avatar?: string }, status: 'online' | 'away' | null, now: Date): Promise<void> {
     const t = sqlTime(now);
-    await this.db.run(`${this.db.insertIgnore} INTO \`${this.t.agent}\` (id, name, status, last_seen_at) VALUES (?, ?, 'online', ?)`, [agentId, name, t]);
-    if (status) await this.db.run(`UPDATE \`${this.t.agent}\` SET name = ?, status = ?, last_seen_at = ? WHERE id = ?`, [name, status, t, agentId]);
-    else await this.db.run(`UPDATE \`${this.t.agent}\` SET name = ?, last_seen_at = ? WHERE id = ?`, [name, t, agentId]);
+    const { id, name } = agent;
+    // The latest token's picture wins, none included: a CMS that drops an avatar drops it here too.
+    const avatar = agent.avatar ?? null;
+    await this.db.run(`${this.db.insertIgnore} INTO \`${this.t.agent}\` (id, name, avatar, status, last_seen_at) VALUES (?, ?, ?, 'online', ?)`, [id, name, avatar, t]);
+    if (status) await this.db.run(`UPDATE \`${this.t.agent}\` SET name = ?, avatar = ?, status = ?, last_seen_at = ? WHERE id = ?`, [name, avatar, status, t, id]);
+    else await this.db.run(`UPDATE \`${this.t.agent}\` SET name = ?, avatar = ?, last_seen_at = ? WHERE id = ?`, [name, avatar, t, id]);
   }
 
   async agentsOnline(since: Date): Promise<number> {

@@ -8,6 +8,7 @@ import type { Store } from './store.js';
 
 class SqliteDriver implements SqlDriver {
   readonly insertIgnore = 'INSERT OR IGNORE';
+  readonly caseless = ' COLLATE NOCASE';
 
   keepMax(key: string, col: string): string {
     return `ON CONFLICT(${key}) DO UPDATE SET ${col} = MAX(${col}, excluded.${col})`;
@@ -83,7 +84,7 @@ export class SqliteStore extends SqlStore implements Store {
       CREATE INDEX IF NOT EXISTS "${event}_age" ON "${event}" (created_at);
       CREATE TABLE IF NOT EXISTS "${ticket}" (jti TEXT NOT NULL PRIMARY KEY, expires_at TEXT NOT NULL);
     `);
-    // Columns added since 0.1 (identity, consent, the help desk), also to databases made before them.
+    // Columns added since 0.1 (identity, consent, the help desk, the details column), also to databases made before them.
     const have = new Set((this.driver.db.prepare(`PRAGMA table_info("${visitor}")`).all() as Array<{ name: string }>).map((c) => c.name));
     const added: Array<[string, string]> = [
       ['user_ref', 'TEXT NULL'],
@@ -92,13 +93,21 @@ export class SqliteStore extends SqlStore implements Store {
       ['assignee', 'TEXT NULL'],
       ['assignee_name', 'TEXT NULL'],
       ['address_hash', 'TEXT NULL'],
+      ['browser', 'TEXT NULL'],
+      ['os', 'TEXT NULL'],
+      ['device', 'TEXT NULL'],
+      ['time_zone', 'TEXT NULL'],
     ];
     for (const [col, type] of added) {
       if (!have.has(col)) this.driver.db.exec(`ALTER TABLE "${visitor}" ADD COLUMN ${col} ${type}`);
     }
+    // The picture of the agent's latest token (the widget's team faces).
+    const agentCols = (this.driver.db.prepare(`PRAGMA table_info("${agent}")`).all() as Array<{ name: string }>).map((c) => c.name);
+    if (!agentCols.includes('avatar')) this.driver.db.exec(`ALTER TABLE "${agent}" ADD COLUMN avatar TEXT NULL`);
     this.driver.db.exec(`
       CREATE UNIQUE INDEX IF NOT EXISTS "${visitor}_user" ON "${visitor}" (user_ref);
       CREATE INDEX IF NOT EXISTS "${visitor}_queue" ON "${visitor}" (status, assignee, last_mid);
+      CREATE INDEX IF NOT EXISTS "${visitor}_email" ON "${visitor}" (email COLLATE NOCASE);
       CREATE TABLE IF NOT EXISTS "${note}" (
         id INTEGER PRIMARY KEY AUTOINCREMENT, visitor_id TEXT NOT NULL, agent_id TEXT NOT NULL, agent_name TEXT NULL,
         content TEXT NOT NULL, client_id TEXT NULL, after_mid INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL

@@ -2,7 +2,8 @@
 // engine (mysql-store.ts, sqlite-store.ts); both pass test/store/store-contract.
 import type { ConversationFilter, DeskStore } from './desk-store.js';
 import type { CannedStore } from './canned-store.js';
-import type { Audience, Conversation, KefuEvent, Message, Scope, VisitorProfile } from '../core/message.js';
+import type { TeamStore } from './team-store.js';
+import type { Audience, Conversation, KefuEvent, Message, RelatedConversation, Scope, VisitorProfile } from '../core/message.js';
 
 export interface NewMessage {
   from: string;
@@ -41,6 +42,12 @@ export interface VisitorUpdate {
   referrer?: string | null;
   /** Records the time of consent, once (a later session does not move it). */
   consent?: boolean;
+  /** Read from the session's User-Agent (http/user-agent.ts); null when unknown. */
+  browser?: string | null;
+  os?: string | null;
+  device?: 'desktop' | 'mobile' | 'tablet' | null;
+  /** An IANA zone the caller checked. */
+  timeZone?: string | null;
 }
 
 export interface Store {
@@ -91,14 +98,23 @@ export interface Store {
   noteActivity(latest: ReadonlyArray<readonly [visitorId: string, mid: number]>): Promise<void>;
   /** The latest conversations (by last message) a filter selects, for the agent asking. */
   conversations(limit: number, filter?: ConversationFilter, agentId?: string): Promise<Array<Omit<Conversation, 'online'>>>;
+  /**
+   * The other conversations of the visitor's person: the same verified user or
+   * the same email (ignoring case; never an empty one), latest activity first.
+   * Only conversations with a message.
+   */
+  relatedConversations(visitorId: string, limit: number): Promise<RelatedConversation[]>;
   /** The help desk: status, owners, notes, blocks (desk-store.ts). */
   readonly desk: DeskStore;
   readonly canned: CannedStore;
+  /** What visitors see of the team: faces and the reply time (team-store.ts). */
+  readonly team: TeamStore;
 
   /** Records a stream ticket as used; false when it was used before (a replay). */
   consumeTicket(jti: string, expiresAt: Date): Promise<boolean>;
 
-  setAgentPresence(agentId: string, name: string, status: 'online' | 'away' | null, now: Date): Promise<void>;
+  /** Records an agent as seen (and `status`, when given) with the name and picture of their latest token; no `avatar`: none. */
+  setAgentPresence(agent: { id: string; name: string; avatar?: string }, status: 'online' | 'away' | null, now: Date): Promise<void>;
   agentsOnline(since: Date): Promise<number>;
 }
 

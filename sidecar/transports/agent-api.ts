@@ -1,4 +1,4 @@
-// The agents' plain JSON routes: conversations, history, reply, read, typing,
+// The agents' plain JSON routes: conversations (and a person's other ones), history, reply, read, typing,
 // presence, stream ticket.
 import type { Router } from '@koa/router';
 import { KefuError } from '../core/kefu-error.js';
@@ -8,10 +8,11 @@ import { VISITOR_ONLINE_WINDOW_MS } from '../core/presence.js';
 import type { Runtime } from '../runtime.js';
 import { limitSignals } from '../http/limits.js';
 import { TICKET_LIFE_S } from '../auth/tokens.js';
+import type { RelatedAnswer } from '../core/message.js';
 
 export function agentApiRoutes(router: Router, rt: Runtime): void {
   const auth = requireAgent(rt.tokens);
-  const seen = (a: AgentState['agent']) => rt.presence.agentSeen(a.id, a.name);
+  const seen = (a: AgentState['agent']) => rt.presence.agentSeen(a);
 
   router.get('/api/agent/conversations', auth, async (ctx) => {
     const { agent } = ctx.state as AgentState;
@@ -39,6 +40,13 @@ export function agentApiRoutes(router: Router, rt: Runtime): void {
     const limit = queryInt(ctx, 'limit', 1, 100, 50)!;
     await rt.chat.requireVisitor(visitorId);
     ctx.body = { messages: await rt.store.history({ kind: 'visitor', visitorId }, before, limit) };
+  });
+
+  router.get('/api/agent/conversations/:visitorId/related', auth, async (ctx) => {
+    const visitorId = conversationParam(ctx.params.visitorId);
+    seen((ctx.state as AgentState).agent);
+    const answer: RelatedAnswer = { conversations: await rt.chat.related(visitorId) };
+    ctx.body = answer;
   });
 
   router.post('/api/agent/conversations/:visitorId/messages', auth, async (ctx) => {
@@ -69,7 +77,7 @@ export function agentApiRoutes(router: Router, rt: Runtime): void {
     const status = jsonBody(ctx).status;
     if (status !== 'online' && status !== 'away') throw new KefuError('bad_request', 'status must be "online" or "away"');
     const { agent } = ctx.state as AgentState;
-    await rt.presence.setStatus(agent.id, agent.name, status);
+    await rt.presence.setStatus(agent, status);
     ctx.status = 204;
   });
 

@@ -19,7 +19,7 @@ export function helpDeskRoutes(router: Router, rt: Runtime): void {
   const auth = requireAgent(rt.tokens);
   const agentOf = (state: unknown) => {
     const { agent } = state as AgentState;
-    rt.presence.agentSeen(agent.id, agent.name);
+    rt.presence.agentSeen(agent);
     return agent;
   };
 

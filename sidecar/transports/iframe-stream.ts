@@ -10,7 +10,7 @@ import { queryCursor, queryString } from '../http/request-input.js';
 import { selfOrigin } from '../http/self-origin.js';
 import type { Cursor } from '../core/cursor.js';
 import type { Message, Scope, StreamEvent } from '../core/message.js';
-import type { Identity } from '../auth/tokens.js';
+import { TICKET_MAX_CHARS, type Identity } from '../auth/tokens.js';
 import type { Runtime } from '../runtime.js';
 
 const PRELUDE_PADDING = 2048;
@@ -72,7 +72,7 @@ export function allowedOrigin(rt: Runtime, ctx: Context, origin: string | undefi
 export function iframeStreamRoutes(router: Router, rt: Runtime, held: HeldConnections): void {
   async function stream(ctx: Context, kind: Identity['kind']) {
     const origin = allowedOrigin(rt, ctx, queryString(ctx, 'origin', 512));
-    const ticketText = queryString(ctx, 'ticket', 1024);
+    const ticketText = queryString(ctx, 'ticket', TICKET_MAX_CHARS);
     if (!ticketText) throw new KefuError('unauthorized', 'ticket is required');
     const ticket = await rt.tokens.readTicket(ticketText);
     if (ticket.who.kind !== kind) throw new KefuError('forbidden', `this stream is for ${kind}s`);
@@ -85,7 +85,7 @@ export function iframeStreamRoutes(router: Router, rt: Runtime, held: HeldConnec
     const release = held.hold(ctx.ip);
     const who = ticket.who;
     const scope: Scope = who.kind === 'agent' ? { kind: 'agents' } : { kind: 'visitor', visitorId: who.visitorId };
-    const markSeen = () => (who.kind === 'agent' ? rt.presence.agentSeen(who.agent.id, who.agent.name) : rt.presence.visitorSeen(who.visitorId));
+    const markSeen = () => (who.kind === 'agent' ? rt.presence.agentSeen(who.agent) : rt.presence.visitorSeen(who.visitorId));
     markSeen();
     // An agent's stream ends with the token it was opened with: to go on, the console
     // needs a fresh token, which the CMS refuses to a user who lost the right to it.

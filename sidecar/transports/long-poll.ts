@@ -49,7 +49,7 @@ export function longPollHandler(rt: Runtime, held: HeldConnections): (req: Incom
       if (given) rt.chat.visitorReceived(who.visitorId, cursor);
     } else {
       scope = { kind: 'agents' };
-      rt.presence.agentSeen(who.agent.id, who.agent.name);
+      rt.presence.agentSeen(who.agent);
     }
     const release = waitMs > 0 ? held.hold(clientAddress(req, rt.config)) : () => {};
     const { signal, dispose } = requestSignal(res, rt.shutdown);

@@ -2,7 +2,8 @@
 import type { Router } from '@koa/router';
 import { KefuError } from '../core/kefu-error.js';
 import { requireVisitor, type VisitorState } from '../http/authenticate.js';
-import { jsonBody, optionalBoolean, optionalString, queryInt, requiredBoolean } from '../http/request-input.js';
+import { jsonBody, optionalBoolean, optionalString, optionalTimeZone, queryInt, requiredBoolean } from '../http/request-input.js';
+import { summariseUserAgent } from '../http/user-agent.js';
 import type { Runtime } from '../runtime.js';
 import { limitSending, limitSignals } from '../http/limits.js';
 import { TICKET_LIFE_S } from '../auth/tokens.js';
@@ -19,6 +20,9 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       page: optionalString(body, 'page', 2048),
       referrer: optionalString(body, 'referrer', 2048),
       consent: optionalBoolean(body, 'consent'),
+      timeZone: optionalTimeZone(body, 'timeZone'),
+      // The agents' details column; the header itself is not kept.
+      ...summariseUserAgent(ctx.get('User-Agent')),
     };
     // Checked before anything is written: a forged or expired identity changes nothing.
     const user = body.identity === undefined || body.identity === null ? null : await rt.tokens.readIdentity(body.identity);

@@ -144,9 +144,11 @@ export class ScriptedStore implements Store {
   visitorOfUser = notUsed;
   readonly desk = new Proxy({} as Store['desk'], { get: () => notUsed });
   readonly canned = new Proxy({} as Store['canned'], { get: () => notUsed });
+  readonly team = new Proxy({} as Store['team'], { get: () => notUsed });
   touchVisitors = notUsed;
   noteActivity = notUsed;
   conversations = notUsed;
+  relatedConversations = notUsed;
   consumeTicket = notUsed;
   setAgentPresence = notUsed;
   agentsOnline = notUsed;

@@ -9,7 +9,7 @@ import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
 import { request } from '../helpers/http-probe.js';
 import { launchBrowser, newContext, watchErrors } from '../ui/browser.js';
 import { PUBLIC_DIR } from '../ui/public-dir.js';
-import { openWidget, visitorMessage, visitorSends, widget, TIMEOUT } from '../ui/chat-pages.js';
+import { ensureOpen, openWidget, visitorMessage, visitorSends, widget, TIMEOUT } from '../ui/chat-pages.js';
 
 let sc: TestSidecar;
 let browser: Browser;
@@ -89,7 +89,7 @@ describe('the widget with poll answers cut in flight', () => {
 
     await page.unroute('**/kefu/api/visitor/poll**');
     await page.reload();
-    await widget(page, '[part=launcher]').click().catch(() => undefined);
+    await ensureOpen(page);
     await visitorMessage(page, replies[5]).waitFor({ timeout: TIMEOUT });
     expect(await shownTexts(page, [hello, ...replies])).toEqual([hello, ...replies]);
     expect(errors.filter((e) => !/ERR_CONNECTION_RESET|net::|Failed to fetch/.test(e))).toEqual([]);

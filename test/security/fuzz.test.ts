@@ -113,6 +113,7 @@ const ROUTES: Record<string, Route> = {
   vtyping: { method: 'POST', path: () => '/api/visitor/typing', query: [], body: true, ok: [204] },
   vticket: { method: 'POST', path: () => '/api/visitor/stream-ticket', query: [], body: true, ok: [200] },
   vpoll: { method: 'GET', path: () => '/api/visitor/poll', query: ['cursor', 'wait'], body: false, holds: true, ok: [200] },
+  team: { method: 'GET', path: () => '/api/visitor/team', query: [], body: false, ok: [200] },
   conversations: { method: 'GET', path: () => '/api/agent/conversations', query: [], body: false, ok: [200] },
   ahistory: { method: 'GET', path: (p) => `/api/agent/conversations/${p.id}/messages`, query: ['before', 'limit'], body: false, ok: [200] },
   asend: { method: 'POST', path: (p) => `/api/agent/conversations/${p.id}/messages`, query: [], body: true, ok: [200, 201] },

@@ -42,6 +42,19 @@ describe('the kefu command', () => {
     expect((who as { until: number }).until).toBeGreaterThan(Date.now() + 7.9 * 3600_000);
   });
 
+  it('puts an https --avatar in the token, and refuses one the sidecar would drop', async () => {
+    const env = { ...process.env, KEFU_SECRET: TEST_SECRET };
+    const avatar = 'https://cdn.example.test/mei.png?s=96';
+    const { stdout } = await run(process.execPath, [BIN, 'token', '--agent', '7', '--name', 'Mei', '--avatar', avatar], { env });
+    expect(await new Tokens(TEST_SECRET).identify(`Bearer ${stdout.trim()}`)).toMatchObject({ kind: 'agent', agent: { id: 'agent:7', name: 'Mei', avatar } });
+    for (const bad of ['http://cdn.example.test/mei.png', 'javascript:alert(1)', `https://cdn.example.test/${'x'.repeat(600)}`, '']) {
+      const r = await run(process.execPath, [BIN, 'token', '--agent', '7', `--avatar=${bad}`], { env }).catch((e) => e);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toMatch(/--avatar must be an https URL/);
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('refuses to print a token without the shared secret in production', async () => {
     const r = await run(process.execPath, [BIN, 'token', '--agent', '7'], { env: { ...process.env, KEFU_SECRET: '', NODE_ENV: 'production' } }).catch((e) => e);
     expect(r.code).toBe(2);

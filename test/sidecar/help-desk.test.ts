@@ -192,7 +192,7 @@ for (const store of ['sqlite', 'mysql'] as const) {
       await expect.poll(async () => (await list(ann)).conversations.find((c) => c.visitorId === v.visitorId)?.assignee).toBe('agent:3');
       await sc.rt.presence.flush();
       // Carl closed his console an hour ago.
-      await sc.rt.store.setAgentPresence('agent:3', 'Carl', null, new Date(Date.now() - 3600_000));
+      await sc.rt.store.setAgentPresence({ id: 'agent:3', name: 'Carl' }, null, new Date(Date.now() - 3600_000));
       const cursor = (await poll(sc.url, 'agent', ann, null, 0)).body.cursor;
       expect(await sc.rt.desk.returnAbsentOwners()).toBeGreaterThanOrEqual(1);
       // Carl's claim may still be on its way to this cursor (MySQL events are tailed), so wait for the system's change.

@@ -165,6 +165,64 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(await store.getVisitor('v_nobodynobodynobody000')).toBeNull();
     });
 
+    it('keeps the browser, system, device and time zone of the latest session, and lists them', async () => {
+      const V = 'v_JJJJJJJJJJJJJJJJJJJJJJ';
+      const now = new Date();
+      const first = await store.upsertVisitor({ visitorId: V, browser: 'Chrome 131', os: 'Windows 10', device: 'desktop', timeZone: 'Asia/Shanghai' }, now);
+      expect(first).toMatchObject({ browser: 'Chrome 131', os: 'Windows 10', device: 'desktop', timeZone: 'Asia/Shanghai' });
+      // A later session from a phone that did not say its zone: the zone stays, the rest follows the phone.
+      await store.upsertVisitor({ visitorId: V, browser: 'Safari 17', os: 'iOS 17.5', device: 'mobile' }, now);
+      const m = (await msg(V, 'admin', 'from my phone')).message;
+      await store.noteActivity([[V, m.mid]]);
+      const listed = (await store.conversations(200)).find((c) => c.visitorId === V);
+      expect(listed).toMatchObject({ browser: 'Safari 17', os: 'iOS 17.5', device: 'mobile', timeZone: 'Asia/Shanghai' });
+      await store.upsertVisitor({ visitorId: V, browser: null, os: null, device: null }, now);
+      expect(await store.getVisitor(V)).toMatchObject({ browser: null, os: null, device: null, timeZone: 'Asia/Shanghai' });
+    });
+
+    it('lists a person\'s other conversations by email, ignoring case, latest first, never someone else\'s', async () => {
+      const now = new Date();
+      const [P1, P2, P3, P4, OTHER, BARE, QUIET] = ['PA', 'PB', 'PC', 'PD', 'PE', 'PF', 'PG'].map((x) => `v_${x.repeat(11)}`);
+      const talk = async (id: string, content: string) => {
+        const { message } = await msg(id, 'admin', content);
+        await store.noteActivity([[id, message.mid]]);
+      };
+      await store.upsertVisitor({ visitorId: P1, name: 'Pat', email: 'Pat@Example.com' }, now);
+      await store.upsertVisitor({ visitorId: P2, name: 'Pat L.', email: 'pat@example.com' }, now);
+      await store.upsertVisitor({ visitorId: OTHER, name: 'Pat', email: 'pat@example.org' }, now);
+      await store.upsertVisitor({ visitorId: BARE, name: 'Pat' }, now);
+      await store.upsertVisitor({ visitorId: QUIET, email: 'PAT@example.com' }, now);
+      // A verified user's record (visitorOfUser), with the address the site gave.
+      const { visitorId: P3user } = await store.visitorOfUser('user:4242', P3, now);
+      await store.upsertVisitor({ visitorId: P3user, name: 'Pat Lee', email: 'pat@EXAMPLE.com' }, now);
+      await store.upsertVisitor({ visitorId: P4, email: ' ' }, now);
+      await talk(P1, 'first question');
+      await talk(P2, 'x'.repeat(50) + '  \n  ' + '好'.repeat(100));
+      await talk(OTHER, 'same name, other address');
+      await talk(BARE, 'no address at all');
+      await talk(P3user, 'signed in now');
+      await talk(P4, 'blank address');
+      // QUIET opened a session but never wrote: no conversation to show.
+
+      const related = await store.relatedConversations(P1, 20);
+      expect(related.map((r) => r.visitorId)).toEqual([P3user, P2]);
+      expect(related[0]).toMatchObject({ name: 'Pat Lee', email: 'pat@EXAMPLE.com', verified: true, status: 'open', preview: 'signed in now' });
+      expect(Math.abs(Date.parse(related[0].lastAt!) - Date.now())).toBeLessThan(60_000);
+      // One line of at most 120 whole characters, cut with "…".
+      expect(related[1].preview).toBe('x'.repeat(50) + ' ' + '好'.repeat(68) + '…');
+      expect(related[1].verified).toBe(false);
+      // From the verified user's side too.
+      expect((await store.relatedConversations(P3user, 20)).map((r) => r.visitorId)).toEqual([P2, P1]);
+      expect(await store.relatedConversations(P1, 1)).toHaveLength(1);
+      expect(await store.relatedConversations(OTHER, 20)).toEqual([]);
+      // No address, or a blank one, links nobody.
+      expect(await store.relatedConversations(BARE, 20)).toEqual([]);
+      expect(await store.relatedConversations(P4, 20)).toEqual([]);
+      expect(await store.relatedConversations('v_nobodynobodynobody000', 20)).toEqual([]);
+      await store.desk.changeState(P2, { status: 'resolved' });
+      expect((await store.relatedConversations(P1, 20)).find((r) => r.visitorId === P2)?.status).toBe('resolved');
+    });
+
     it('lists conversations by latest activity with unread counts and the last message', async () => {
       const A = 'v_GGGGGGGGGGGGGGGGGGGGGG';
       const B = 'v_HHHHHHHHHHHHHHHHHHHHHH';
@@ -199,12 +257,48 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
 
     it('counts agents online within the window', async () => {
       const now = new Date();
-      await store.setAgentPresence('agent:1', 'Alice', 'online', now);
-      await store.setAgentPresence('agent:2', 'Bob', 'away', now);
-      await store.setAgentPresence('agent:3', 'Old', 'online', new Date(now.getTime() - 10 * 60_000));
+      await store.setAgentPresence({ id: 'agent:1', name: 'Alice' }, 'online', now);
+      await store.setAgentPresence({ id: 'agent:2', name: 'Bob' }, 'away', now);
+      await store.setAgentPresence({ id: 'agent:3', name: 'Old' }, 'online', new Date(now.getTime() - 10 * 60_000));
       expect(await store.agentsOnline(new Date(now.getTime() - 90_000))).toBe(1);
-      await store.setAgentPresence('agent:2', 'Bob', 'online', now);
+      await store.setAgentPresence({ id: 'agent:2', name: 'Bob' }, 'online', now);
       expect(await store.agentsOnline(new Date(now.getTime() - 90_000))).toBe(2);
+    });
+
+    it('lists the team for visitors: online first, then the latest seen, with the latest token\'s name and picture', async () => {
+      // A day ahead, so the agents of the test above are out of every window here (the 12 h one too).
+      const t0 = Date.now() + 24 * 3600_000;
+      const at = (minutesAgo: number) => new Date(t0 - minutesAgo * 60_000);
+      const pic = (n: number) => `https://cdn.example.test/a/${n}.png?s=96`;
+      await store.setAgentPresence({ id: 'agent:t1', name: 'Old name', avatar: pic(1) }, 'online', at(5));
+      await store.setAgentPresence({ id: 'agent:t1', name: 'Tao' }, null, at(0.5)); // a token without a picture: none now
+      await store.setAgentPresence({ id: 'agent:t2', name: 'Una', avatar: pic(2) }, 'away', at(0.2));
+      await store.setAgentPresence({ id: 'agent:t3', name: 'Vic', avatar: pic(3) }, 'online', at(3)); // online, but not lately
+      await store.setAgentPresence({ id: 'agent:t4', name: 'Wen', avatar: pic(4) }, 'online', at(1));
+      await store.setAgentPresence({ id: 'agent:t5', name: 'Xia' }, 'online', at(60 * 13)); // before the window
+      const members = await store.team.members(at(1.5), at(60 * 12), 8);
+      expect(members).toEqual([
+        { id: 'agent:t1', name: 'Tao', avatar: null, online: true },
+        { id: 'agent:t4', name: 'Wen', avatar: pic(4), online: true },
+        { id: 'agent:t2', name: 'Una', avatar: pic(2), online: false },
+        { id: 'agent:t3', name: 'Vic', avatar: pic(3), online: false },
+      ]);
+      expect((await store.team.members(at(1.5), at(60 * 12), 3)).map((m) => m.id)).toEqual(['agent:t1', 'agent:t4', 'agent:t2']);
+      await store.setAgentPresence({ id: 'agent:t1', name: 'Tao', avatar: pic(9) }, null, at(0.4));
+      expect((await store.team.members(at(1.5), at(60 * 12), 1))[0]).toEqual({ id: 'agent:t1', name: 'Tao', avatar: pic(9), online: true });
+    });
+
+    it('reads the newest message rows since a time for the reply time, oldest first and bounded', async () => {
+      const since = new Date(Date.now() - 1000);
+      const a = (await msg(V2, 'admin', 'waiting')).message;
+      const b = (await msg('agent:7', V2, 'answer')).message;
+      const c = (await msg(V2, 'admin', 'thanks')).message;
+      // Rows of the tests above may fall within the same second: only this test's are compared.
+      const rows = (await store.team.exchanges(since, 100)).filter((r) => r.mid >= a.mid);
+      expect(rows.map((r) => r.mid)).toEqual([a.mid, b.mid, c.mid]);
+      expect(rows[1]).toEqual({ mid: b.mid, from: 'agent:7', to: V2, at: Date.parse(b.createdAt!) });
+      expect((await store.team.exchanges(since, 2)).map((r) => r.mid)).toEqual([b.mid, c.mid]);
+      expect(await store.team.exchanges(new Date(Date.now() + 60_000), 100)).toEqual([]);
     });
   });
 }

@@ -50,7 +50,7 @@ describe.each(SIZES)('at $width×$height', (viewport) => {
       await openConsole(agent, rig.sidecar.url, await rig.sidecar.agentToken(1, 'Alice'));
       const visitor = await newPage(viewport);
       await openWidget(visitor, `${rig.sidecar.url}/demo`);
-      await widget(visitor, '[part=status]').filter({ hasText: 'We are online' }).waitFor({ timeout: TIMEOUT });
+      await widget(visitor, '[part=status]').filter({ hasText: 'Online' }).waitFor({ timeout: TIMEOUT });
       await visitorSends(visitor, text);
       await conversationEntry(agent, text).click();
       await agentMessage(agent, text).waitFor({ timeout: TIMEOUT });

@@ -14,7 +14,12 @@ export async function openWidget(page: Page, url: string, attrs: Record<string, 
   await page.locator('kefu-chat').evaluate((el, a) => {
     for (const [name, value] of Object.entries(a)) el.setAttribute(name, value);
   }, attrs);
-  await widget(page, '[part=launcher]').click();
+  await ensureOpen(page);
+}
+
+/** Opens the panel with a click unless it is open already (it reopens by itself on the next page of a tab where it was left open). */
+export async function ensureOpen(page: Page): Promise<void> {
+  if (!(await page.locator('kefu-chat').evaluate((el) => el.hasAttribute('open')))) await widget(page, '[part=launcher]').click();
   await widget(page, '[part=panel]').waitFor({ timeout: TIMEOUT });
 }
 
@@ -32,6 +37,14 @@ export async function visitorSends(page: Page, text: string): Promise<void> {
 
 /** The visitor's view of one message, by its text. */
 export const visitorMessage = (page: Page, text: string): Locator => widget(page, '[part=message]').filter({ hasText: text });
+
+/**
+ * One of the visitor's own messages in a delivery state ('sent', 'read'):
+ * every own message carries its state as `data-state`, though only the latest
+ * shows the word.
+ */
+export const ownMessageIn = (page: Page, text: string, state: string): Locator =>
+  widget(page, `[part=message][data-state=${state}]`).filter({ hasText: text });
 
 /** Opens the standalone console with a token in the fragment. */
 export async function openConsole(page: Page, url: string, token: string, attrs: Record<string, string> = {}): Promise<void> {

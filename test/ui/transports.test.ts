@@ -103,7 +103,7 @@ describe('unreliable networks', () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     await openWidget(page, `${sidecar.url}/demo`);
-    await widget(page, '[part=status]').filter({ hasText: 'We are online' }).waitFor({ timeout: TIMEOUT });
+    await widget(page, '[part=status]').filter({ hasText: 'Online' }).waitFor({ timeout: TIMEOUT });
     // The first send never reaches the sidecar; the second one reaches it but
     // its answer is lost; the third goes through.
     let attempt = 0;

@@ -46,7 +46,7 @@ afterAll(async () => {
 describe('visitor and agent', () => {
   it('delivers a visitor message to the open console without a reload', async () => {
     await openWidget(visitor, `${sidecar.url}/demo`);
-    await widget(visitor, '[part=status]').filter({ hasText: 'We are online' }).waitFor({ timeout: TIMEOUT });
+    await widget(visitor, '[part=status]').filter({ hasText: 'Online' }).waitFor({ timeout: TIMEOUT });
     await visitorSends(visitor, 'Hello, is anyone there?');
     await visitorMessage(visitor, 'Hello, is anyone there?').locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
     await conversationEntry(agent, 'Hello, is anyone there?').waitFor({ timeout: TIMEOUT });
@@ -95,8 +95,8 @@ describe('visitor and agent', () => {
 
   it('keeps the conversation across a reload, each message once and in order', async () => {
     await visitor.reload();
-    // The stored token alone brings the panel back: no click needed for the badge.
-    await widget(visitor, '[part=launcher]').click();
+    // Left open, the panel comes back open on the next page of this tab.
+    await widget(visitor, '[part=panel]').waitFor({ timeout: TIMEOUT });
     await visitorMessage(visitor, 'Hi! Alice here.').waitFor({ timeout: TIMEOUT });
     const texts = await widget(visitor, '.msg[data-mid] [part=bubble]').allTextContents();
     expect(texts[0]).toBe('Hello, is anyone there?');
@@ -130,6 +130,7 @@ describe('visitor and agent', () => {
 
   it('sends by keyboard alone, and Esc closes the panel and returns focus to the launcher', async () => {
     await visitor.reload();
+    await visitor.locator('kefu-chat').evaluate((el) => el.removeAttribute('open'));
     await visitor.locator('body').click({ position: { x: 5, y: 5 } });
     // Tab from the page into the launcher, then Enter opens it.
     for (let i = 0; i < 20; i++) {
@@ -160,7 +161,12 @@ describe('visitor and agent', () => {
   it('counts a reply on the launcher badge while closed and announces it in the live region', async () => {
     await agentReplies(agent, 'A reply while the panel is closed');
     await widget(visitor, '[part=badge]').filter({ hasText: '1' }).waitFor({ timeout: TIMEOUT });
-    await widget(visitor, '[part=launcher]').click();
+    // A preview bubble by the launcher shows who wrote what; a click on it opens the chat.
+    const preview = widget(visitor, '[part=preview]');
+    await preview.filter({ hasText: 'A reply while the panel is closed' }).waitFor({ timeout: TIMEOUT });
+    expect(await preview.locator('strong').textContent()).toBe('Alice');
+    await preview.locator('.show').click();
+    await preview.waitFor({ state: 'hidden', timeout: TIMEOUT });
     await widget(visitor, '[aria-live=polite]').filter({ hasText: 'Alice: A reply while the panel is closed' }).waitFor({ timeout: TIMEOUT });
     await widget(visitor, '[part=badge]').waitFor({ state: 'hidden', timeout: TIMEOUT });
   });

@@ -27,7 +27,7 @@ afterAll(async () => {
   await sidecar?.stop();
 });
 
-const storageKeys = (page: Page) => page.evaluate(() => Object.keys(localStorage));
+const storageKeys = (page: Page) => page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
 
 describe('first visit', () => {
   it('loads only the launcher, stores nothing and calls no API until the first click', async () => {
@@ -63,13 +63,15 @@ describe('nobody online', () => {
     await openWidget(page, `${sidecar.url}/demo`);
     const form = widget(page, 'form.offline');
     await form.waitFor({ timeout: TIMEOUT });
-    expect(await widget(page, '[part=status]').textContent()).toContain('We are away');
+    expect(await widget(page, '[part=status]').textContent()).toContain('Away');
     await form.locator('textarea[name=message]').fill('Please call me back about my order');
     await form.locator('input[name=name]').fill('Wang Fang');
     await form.locator('input[name=email]').fill('fang@example.com');
     await form.locator('button[type=submit]').click();
     await visitorMessage(page, 'Please call me back about my order').locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
     await widget(page, '.note').filter({ hasText: 'we will reply here' }).waitFor({ timeout: TIMEOUT });
+    // The greeting was never shown (the form was): it must not appear above the message as if it came first.
+    expect(await widget(page, '.greeting').count()).toBe(0);
     await vi.waitFor(
       async () => {
         const c = (await agent.conversations()).find((x) => x.lastMessage?.content === 'Please call me back about my order');
@@ -90,9 +92,9 @@ describe('languages', () => {
     expect(await widget(page, '[part=launcher]').getAttribute('aria-label')).toBe('打开对话');
     await widget(page, '[part=launcher]').click();
     await widget(page, '[part=heading]').filter({ hasText: '在线客服' }).waitFor({ timeout: TIMEOUT });
-    await widget(page, 'form.offline h3').filter({ hasText: '客服暂时不在线' }).waitFor({ timeout: TIMEOUT });
+    await widget(page, 'form.offline h3').filter({ hasText: '给我们留言' }).waitFor({ timeout: TIMEOUT });
     expect(await widget(page, '[part=close]').getAttribute('aria-label')).toBe('关闭对话');
-    expect(await widget(page, 'form.offline button[type=submit]').textContent()).toBe('提交留言');
+    expect(await widget(page, 'form.offline button[type=submit]').textContent()).toBe('发送留言');
     await ctx.close();
   });
 
@@ -141,18 +143,19 @@ describe('history', () => {
       await sidecar.rt.store.insertMessage({ from: 'admin', to: visitorId, content: `team line ${i}`, clientId: null, fromName: null });
     }
     await page.reload();
-    await widget(page, '[part=launcher]').click();
+    // Left open, the panel opens again by itself on the next page of this tab.
+    await widget(page, '[part=panel]').waitFor({ timeout: TIMEOUT });
     await visitorMessage(page, 'team line 45').waitFor({ timeout: TIMEOUT });
     const bubbles = widget(page, '.msg[data-mid] [part=bubble]');
     expect(await bubbles.count()).toBe(30);
     expect(await visitorMessage(page, 'team line 45').locator('.who').count()).toBe(0);
-    expect(await widget(page, '.msg[data-mid] .who').first().textContent()).toBe('Team');
+    expect(await widget(page, '.msg[data-mid] .who').first().textContent()).toBe('Support team');
     await widget(page, '[part=messages]').evaluate((el) => (el.scrollTop = 0));
     await vi.waitFor(async () => expect(await bubbles.count()).toBe(46), { timeout: TIMEOUT });
     const texts = await bubbles.allTextContents();
     expect(texts).toEqual(['first words', ...Array.from({ length: 45 }, (_, i) => `team line ${i + 1}`)]);
-    // The whole history is there: the greeting opens it.
-    await widget(page, '.greeting').waitFor({ timeout: TIMEOUT });
+    // The whole history is there, and no greeting above it: the visitor never saw one before writing.
+    expect(await widget(page, '.greeting').count()).toBe(0);
     await ctx.close();
   });
 });
@@ -166,8 +169,9 @@ describe('pre-chat form', () => {
     await openWidget(page, `${sidecar.url}/demo`, { prechat: '' });
     const form = widget(page, 'form.form:not(.offline)');
     await form.waitFor({ timeout: TIMEOUT });
-    // Nothing is created until the visitor says who they are.
-    expect(urls.filter((u) => u.includes('/api/'))).toEqual([]);
+    // Nothing is created until the visitor says who they are: only the public team answer (faces, Online or Away) is asked for.
+    expect(urls.filter((u) => u.includes('/api/'))).toEqual(['/kefu/api/visitor/team']);
+    await widget(page, '[part=status]').filter({ hasText: 'Away' }).waitFor({ timeout: TIMEOUT });
     await form.locator('input[name=name]').fill('Li Lei');
     await form.locator('input[name=email]').fill('lilei@example.com');
     await form.locator('input[name=email]').press('Enter');

@@ -3,6 +3,7 @@
 // activated through WordPress, then used by a visitor, an administrator and a
 // subscriber against a sidecar that reads only the site's wp-config.php.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -284,6 +285,23 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     await page.close();
   });
 
+  it('signs the agent\'s avatar only as an https address, or http while the site itself is http', async () => {
+    const mint = async (args: Record<string, unknown>) => {
+      const minted = await site.wp<{ token?: string; error?: string }>('agent-token', { userId: site.admin.id, ...args });
+      expect(minted.token, JSON.stringify(minted)).toBeTruthy();
+      return (await jwtVerify(minted.token!, new TextEncoder().encode(site.secret), { algorithms: ['HS256'] })).payload.avatar;
+    };
+    const https = 'https://cdn.example.test/u/1.png?s=96';
+    const http = 'http://cdn.example.test/u/1.png?s=96';
+    expect(await mint({ siteHome: 'https://shop.example.test', avatar: https })).toBe(https);
+    expect(await mint({ siteHome: 'https://shop.example.test', avatar: http })).toBeUndefined();
+    expect(await mint({ siteHome: 'http://shop.example.test', avatar: http })).toBe(http);
+    expect(await mint({ siteHome: 'http://shop.example.test', avatar: 'javascript:alert(1)' })).toBeUndefined();
+    expect(await mint({ siteHome: 'https://shop.example.test', avatar: https + 'x'.repeat(512) })).toBeUndefined();
+    expect(await mint({ siteHome: 'https://shop.example.test', avatar: false })).toBeUndefined();
+    expect(await mint({ siteHome: 'https://shop.example.test', avatar: https, showAvatars: false })).toBeUndefined();
+  });
+
   it('keeps the Live Chat page and agent tokens from users without the capability', async () => {
     // Administrator: the route mints a valid agent token, on POST only, for ten minutes.
     const adminNonce = await restNonce(site.url, adminContext);
@@ -296,6 +314,9 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     expect(payload).toMatchObject({ sub: `agent:${site.admin.id}`, typ: 'agent', name: site.admin.displayName, site: 1, manage: true });
     expect(payload.exp! - payload.iat!).toBe(600);
     expect(Date.parse(body.expiresAt)).toBe(payload.exp! * 1000);
+    // The widget's picture of this agent: WordPress's avatar, Gravatar's http address on this http site.
+    const emailHash = createHash('md5').update(site.admin.email.trim().toLowerCase()).digest('hex');
+    expect(payload.avatar).toMatch(new RegExp(`^http://[0-2]\\.gravatar\\.com/avatar/${emailHash}\\?s=96&`));
     const get = await adminContext.request.get(`${site.url}/wp-json/kefu/v1/agent-token`, { headers: { 'X-WP-Nonce': adminNonce } });
     expect(get.status()).toBe(404);
     expect(JWT.test(await get.text())).toBe(false);

@@ -1,12 +1,23 @@
-/** Every string the visitor sees, in English. `zh-CN.ts` has the same keys. */
+/**
+ * The panel's strings in English; `zh-CN.ts` has the same keys. Each language
+ * is its own chunk, loaded with the panel: a visitor downloads one. The
+ * launcher's few words are in launcher-strings.ts.
+ */
 export const en = {
   title: 'Chat with us',
   greeting: 'Hi! How can we help you today?',
-  openChat: 'Open chat',
   closeChat: 'Close chat',
-  unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
-  online: 'We are online',
-  away: 'We are away, leave a message',
+  online: 'Online',
+  away: 'Away',
+  /** Expected reply time, by bucket: under 1 min, 5 min, 1 h, 4 h, longer (kefu-chat-panel.ts picks one). */
+  repliesIn: [
+    'Usually replies in under a minute',
+    'Usually replies in a few minutes',
+    'Usually replies in under an hour',
+    'Usually replies in a few hours',
+    'Usually replies within a day',
+  ] as readonly string[],
+  days: ['Today', 'Yesterday'] as readonly string[],
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',
   conversation: 'Conversation',
@@ -20,21 +31,16 @@ export const en = {
   retry: 'Retry',
   typing: (name: string) => `${name} is typing…`,
   anAgent: 'An agent',
-  team: 'Team',
-  you: 'You',
+  team: 'Support team',
   loadingOlder: 'Loading earlier messages…',
-  offlineTitle: 'No one is online right now',
-  offlineIntro: 'Leave a message and we will reply here as soon as we can.',
-  offlineSubmit: 'Leave message',
+  offlineTitle: 'Leave us a message',
+  offlineIntro: 'No one is online right now. We will answer here as soon as we are back.',
+  offlineSubmit: 'Send message',
   offlineThanks: 'Thanks! Your message is saved and we will reply here.',
-  prechatIntro: 'Please introduce yourself before we start.',
-  prechatSubmit: 'Start chat',
   nameLabel: 'Name (optional)',
   emailLabel: 'Email (optional)',
   newMessage: 'New message',
   tooLong: 'Messages are limited to 4,000 characters.',
-  consentNeeded: 'Please tick the box above before you send a message.',
-  privacyPolicy: 'Privacy policy',
   says: (name: string, text: string) => `${name}: ${text}`,
 };
 

@@ -1,14 +1,14 @@
 import type { Strings } from './en.js';
 
-/** Every string the visitor sees, in Simplified Chinese. */
+/** The panel's strings in Simplified Chinese (see en.ts). */
 export const zhCN: Strings = {
   title: '在线客服',
   greeting: '您好！请问有什么可以帮您？',
-  openChat: '打开对话',
   closeChat: '关闭对话',
-  unread: (n: number) => `${n} 条未读消息`,
-  online: '客服在线',
-  away: '客服暂时不在，请留言',
+  online: '在线',
+  away: '暂时离开',
+  repliesIn: ['通常在 1 分钟内回复', '通常在几分钟内回复', '通常在 1 小时内回复', '通常在几小时内回复', '通常在一天内回复'],
+  days: ['今天', '昨天'],
   connecting: '正在连接…',
   reconnecting: '正在重新连接…',
   conversation: '对话',
@@ -23,19 +23,14 @@ export const zhCN: Strings = {
   typing: (name: string) => `${name} 正在输入…`,
   anAgent: '客服',
   team: '客服团队',
-  you: '我',
   loadingOlder: '正在加载更早的消息…',
-  offlineTitle: '客服暂时不在线',
-  offlineIntro: '请留言，我们会尽快在这里回复您。',
-  offlineSubmit: '提交留言',
+  offlineTitle: '给我们留言',
+  offlineIntro: '现在没有客服在线。我们回来后会第一时间在这里回复您。',
+  offlineSubmit: '发送留言',
   offlineThanks: '谢谢！您的留言已保存，我们会在这里回复您。',
-  prechatIntro: '开始对话前，请留下您的称呼。',
-  prechatSubmit: '开始对话',
   nameLabel: '称呼（可选）',
   emailLabel: '邮箱（可选）',
   newMessage: '新消息',
   tooLong: '每条消息最多 4000 个字符。',
-  consentNeeded: '发送消息前，请先勾选上方的同意框。',
-  privacyPolicy: '隐私政策',
   says: (name: string, text: string) => `${name}：${text}`,
 };

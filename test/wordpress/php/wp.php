@@ -131,6 +131,37 @@ switch ( $kefu_command ) {
 		);
 		break;
 
+	case 'agent-token':
+		// Kefu_Token::mint for a user, as on a site at $kefu_args['siteHome'] whose
+		// avatar for the user is $kefu_args['avatar'], with avatars shown or not.
+		if ( isset( $kefu_args['siteHome'] ) ) {
+			add_filter(
+				'home_url',
+				function () use ( $kefu_args ) {
+					return $kefu_args['siteHome'];
+				}
+			);
+		}
+		if ( array_key_exists( 'avatar', $kefu_args ) ) {
+			add_filter(
+				'get_avatar_url',
+				function () use ( $kefu_args ) {
+					return $kefu_args['avatar'];
+				}
+			);
+		}
+		if ( isset( $kefu_args['showAvatars'] ) && ! $kefu_args['showAvatars'] ) {
+			add_filter(
+				'pre_option_show_avatars',
+				function () {
+					return '0';
+				}
+			);
+		}
+		$minted = Kefu_Token::mint( get_user_by( 'id', (int) $kefu_args['userId'] ) );
+		kefu_out( is_wp_error( $minted ) ? array( 'error' => $minted->get_error_message() ) : $minted );
+		break;
+
 	default:
 		fwrite( STDERR, "unknown command $kefu_command\n" );
 		exit( 2 );

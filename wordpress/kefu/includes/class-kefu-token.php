@@ -143,8 +143,9 @@ class Kefu_Token {
 
 	/**
 	 * Signs an agent token for a user: `sub` "agent:<id>", `typ` "agent",
-	 * `name` (display name), `site` (blog id), `iat`, `exp`, and `manage`
-	 * (true) for users who may manage the site's options.
+	 * `name` (display name), `site` (blog id), `iat`, `exp`, `manage` (true)
+	 * for users who may manage the site's options, and `avatar` (the user's
+	 * picture for the chat widget) when avatar_url() finds one.
 	 *
 	 * @param WP_User  $user User the token speaks for.
 	 * @param int|null $now  Issue time (Unix seconds); now when null.
@@ -168,12 +169,40 @@ class Kefu_Token {
 		if ( $user instanceof WP_User && user_can( $user, 'manage_options' ) ) {
 			$claims['manage'] = true;
 		}
+		$avatar = $user instanceof WP_User ? self::avatar_url( $user ) : '';
+		if ( '' !== $avatar ) {
+			$claims['avatar'] = $avatar;
+		}
 		return self::sign_for(
 			$user,
 			$claims,
 			max( self::MIN_TTL, min( self::MAX_TTL, $ttl ) ),
 			$now
 		);
+	}
+
+	/**
+	 * The user's avatar as the chat widget shows it beside their replies and in
+	 * its header. Visitors' browsers load it on every page with the chat, so it
+	 * is https, or http only while the site itself is http (no mixed content);
+	 * none when the site turned avatars off. The sidecar checks it again.
+	 *
+	 * @param WP_User $user The agent.
+	 * @return string The URL, or '' for none.
+	 */
+	private static function avatar_url( $user ) {
+		if ( ! get_option( 'show_avatars' ) ) {
+			return '';
+		}
+		$url = get_avatar_url( $user->ID, array( 'size' => 96 ) );
+		// The sidecar ignores longer claims.
+		if ( ! is_string( $url ) || '' === $url || strlen( $url ) > 512 ) {
+			return '';
+		}
+		$scheme = wp_parse_url( $url, PHP_URL_SCHEME );
+		$https  = 'https' === $scheme;
+		$http   = 'http' === $scheme && 'http' === wp_parse_url( home_url(), PHP_URL_SCHEME );
+		return $https || $http ? $url : '';
 	}
 
 	/**

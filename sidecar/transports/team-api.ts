@@ -1,0 +1,14 @@
+// GET /kefu/api/visitor/team: who answers, for the widget's header (no token:
+// it shows before any conversation starts). Public by design: agents' names
+// and pictures, as on their messages; never an email or anything of a token.
+import type { Router } from '@koa/router';
+import type { Runtime } from '../runtime.js';
+
+export function teamRoutes(router: Router, rt: Runtime): void {
+  router.get('/api/visitor/team', async (ctx) => {
+    ctx.body = await rt.team.answer();
+    // The same for every visitor, and already five seconds fresh at best: browsers and
+    // shared caches may keep it that long (Vary: Origin keeps each site's CORS apart).
+    ctx.set('Cache-Control', 'public, max-age=5');
+  });
+}
