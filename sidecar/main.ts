@@ -50,8 +50,9 @@ export async function main(argv: string[]): Promise<number | void> {
   if (!config.production) {
     // The development console's agent runs the team: it may edit shared canned replies.
     const token = await rt.tokens.agentToken('agent:1', 'Demo agent', 8 * 3600, true);
-    console.log(`\n  Visitor demo page:  ${base}/kefu/demo`);
-    console.log(`  Agent console:      ${base}/kefu/console#token=${token}\n`);
+    // The console first: a visitor who writes while no agent is online gets the leave-a-message form.
+    console.log(`\n  1. Agent console:      ${base}/kefu/console#token=${token}`);
+    console.log(`  2. Visitor demo page:  ${base}/kefu/demo  (in another window)\n`);
   }
   let stopping = false;
   const stop = (signal: string) => {

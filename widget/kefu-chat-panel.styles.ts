@@ -110,7 +110,7 @@ export const panelStyles = [
     box-shadow: 0 0 0 2px var(--_accent);
   }
   .faces .avatar + .avatar {
-    margin-left: -10px;
+    margin-left: -6px;
   }
   .avatar {
     display: inline-grid;
@@ -164,9 +164,6 @@ export const panelStyles = [
     border-radius: 50%;
     background: transparent;
     color: inherit;
-  }
-  .icon-button:hover {
-    background: rgba(255, 255, 255, 0.18);
   }
   button:focus-visible,
   textarea:focus-visible,
@@ -263,7 +260,6 @@ export const panelStyles = [
     font-size: var(--_t1);
     color: var(--_muted);
     background: var(--_surface);
-    font-style: italic;
   }
   form.composer {
     display: flex;
@@ -330,6 +326,7 @@ export const panelStyles = [
   }
   .grow {
     flex: 1;
+    max-height: 260px;
   }
   .form input,
   .form textarea {
@@ -342,7 +339,6 @@ export const panelStyles = [
   .form textarea {
     flex: 1;
     min-height: 96px;
-    resize: none;
   }
   .primary {
     border: 0;

@@ -59,10 +59,33 @@ export function pageRoutes(router: Router, rt: Runtime): void {
 added with two lines of HTML:</p>
 <pre><code>&lt;script type="module" src="${escapeHtml(selfOrigin(ctx))}/kefu/widget.js"&gt;&lt;/script&gt;
 &lt;kefu-chat&gt;&lt;/kefu-chat&gt;</code></pre>
-<p>Answer yourself from the <a href="/kefu/console">agent console</a> (open the link the sidecar printed at start-up, which carries a sign-in token).</p>
+<h2>Try it</h2>
+<ol>
+<li>Open the <strong>agent console</strong> in another window: the link the sidecar printed at start-up
+(<code>…/kefu/console#token=…</code>; the token is your sign-in, so the plain <a href="/kefu/console">console address</a> asks for one).</li>
+<li>Come back here and click the chat bubble: what you write appears in the console, and your answer here.</li>
+</ol>
+<p id="team" role="status" aria-live="polite"></p>
 </main>
 <script type="module" src="/kefu/widget.js"></script>
 <kefu-chat></kefu-chat>
+<script nonce="${nonce}">
+(function () {
+  // Tells a newcomer whether an agent is online yet (else the chat says "Away"), from the public team answer.
+  var out = document.getElementById('team');
+  function check() {
+    // ?page=demo marks the page's own request apart from the widget's (the widget asks nothing before a click).
+    fetch('/kefu/api/visitor/team?page=demo', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (team) {
+      var online = (team.agents || []).filter(function (a) { return a.online; });
+      out.textContent = online.length
+        ? online.map(function (a) { return a.name; }).join(', ') + (online.length === 1 ? ' is' : ' are') + ' online: the chat is live.'
+        : 'No agent is online yet: open the console first (step 1), and this line changes by itself.';
+      if (!online.length) setTimeout(check, 5000);
+    }, function () { setTimeout(check, 5000); });
+  }
+  check();
+})();
+</script>
 </body></html>`;
   });
 

@@ -32,6 +32,8 @@ describe('who answers', () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     await page.goto(`${sidecar.url}/demo`);
+    // The demo page tells a newcomer whether an agent is online yet.
+    await page.locator('#team').filter({ hasText: 'Mei Lin is online' }).waitFor({ timeout: TIMEOUT });
     await page.locator('kefu-chat').evaluate((el) => el.setAttribute('reply-time', 'Usually replies in 2 minutes'));
     await ensureOpen(page);
     await widget(page, '[part=status]').filter({ hasText: 'Online · Usually replies in 2 minutes' }).waitFor({ timeout: TIMEOUT });

@@ -35,7 +35,8 @@ describe('first visit', () => {
     const page = await ctx.newPage();
     const errors = watchErrors(page);
     const urls: string[] = [];
-    page.on('request', (r) => urls.push(new URL(r.url()).pathname));
+    // The demo page's own status line asks with ?page=demo: that request is the page's, not the widget's.
+    page.on('request', (r) => !r.url().includes('page=demo') && urls.push(new URL(r.url()).pathname));
     await page.goto(`${sidecar.url}/demo`);
     await widget(page, '[part=launcher]').waitFor({ timeout: TIMEOUT });
     await page.waitForLoadState('networkidle', { timeout: TIMEOUT });
@@ -64,6 +65,8 @@ describe('nobody online', () => {
     const form = widget(page, 'form.offline');
     await form.waitFor({ timeout: TIMEOUT });
     expect(await widget(page, '[part=status]').textContent()).toContain('Away');
+    // The demo page says why, and what to do first.
+    await page.locator('#team').filter({ hasText: 'No agent is online yet' }).waitFor({ timeout: TIMEOUT });
     await form.locator('textarea[name=message]').fill('Please call me back about my order');
     await form.locator('input[name=name]').fill('Wang Fang');
     await form.locator('input[name=email]').fill('fang@example.com');
@@ -165,7 +168,7 @@ describe('pre-chat form', () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     const urls: string[] = [];
-    page.on('request', (r) => urls.push(new URL(r.url()).pathname));
+    page.on('request', (r) => !r.url().includes('page=demo') && urls.push(new URL(r.url()).pathname));
     await openWidget(page, `${sidecar.url}/demo`, { prechat: '' });
     const form = widget(page, 'form.form:not(.offline)');
     await form.waitFor({ timeout: TIMEOUT });
