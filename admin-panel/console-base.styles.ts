@@ -57,7 +57,7 @@ export const baseStyles = css`
     background: var(--_bg);
     border-radius: 8px;
     padding: 5px 10px;
-    font-size: 12.5px;
+    font-size: var(--_t2, 14px);
   }
   .empty {
     color: var(--_muted);
@@ -67,7 +67,7 @@ export const baseStyles = css`
   .identity {
     display: inline-block;
     vertical-align: middle;
-    font-size: 11px;
+    font-size: var(--_t1, 12px);
     font-weight: 600;
     line-height: 16px;
     padding: 1px 6px;
@@ -102,12 +102,12 @@ export const panelStyles = css`
   }
   h2 {
     margin: 0 0 4px;
-    font-size: 18px;
+    font-size: var(--_t4, 18px);
   }
   .intro {
     margin: 0 0 12px;
     color: var(--_muted);
-    font-size: 13px;
+    font-size: var(--_t2, 14px);
   }
 `;
 
@@ -179,6 +179,11 @@ const darkTheme = css`
 export const themeStyles = css`
   :host {
     ${lightTheme}
+    /* The type scale both faces use (the widget's panel has the same steps), and a title step. */
+    --_t1: 12px;
+    --_t2: 14px;
+    --_t3: 16px;
+    --_t4: 18px;
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {

@@ -12,7 +12,7 @@ export const adminStyles = [
       container-type: inline-size;
       height: var(--kefu-admin-height, 100%);
       min-height: 420px;
-      font: 14px/1.45 var(--kefu-font, system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif);
+      font: var(--_t2) / 1.45 var(--kefu-font, system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif);
       color: var(--_text);
       background: var(--_bg);
     }
@@ -38,10 +38,10 @@ export const adminStyles = [
     .brand {
       margin: 0;
       font-weight: 700;
-      font-size: 16px;
+      font-size: var(--_t3, 16px);
     }
     .conn {
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
       color: var(--_muted);
       display: flex;
       align-items: center;
@@ -62,7 +62,7 @@ export const adminStyles = [
       background: transparent;
       border-radius: 999px;
       padding: 4px 12px;
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
       display: inline-flex;
       align-items: center;
       gap: 6px;
@@ -96,7 +96,7 @@ export const adminStyles = [
     }
     .me {
       font-weight: 600;
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
     }
 
     .app:not(.has-selection) {

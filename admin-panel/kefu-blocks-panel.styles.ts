@@ -48,7 +48,7 @@ export const blocksPanelStyles = [
     .reason.none,
     .by {
       color: var(--_muted);
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
     }
     [aria-disabled='true'] {
       opacity: 0.6;

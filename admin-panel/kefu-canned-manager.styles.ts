@@ -7,7 +7,7 @@ export const cannedManagerStyles = [
     :host {
       display: block;
       color: var(--_text);
-      font-size: 14px;
+      font-size: var(--_t2, 14px);
       max-width: 640px;
     }
     .head {
@@ -18,11 +18,11 @@ export const cannedManagerStyles = [
     }
     h2 {
       margin: 0;
-      font-size: 17px;
+      font-size: var(--_t4, 18px);
     }
     h3 {
       margin: 20px 0 8px;
-      font-size: 14px;
+      font-size: var(--_t2, 14px);
     }
     ul {
       list-style: none;
@@ -67,7 +67,7 @@ export const cannedManagerStyles = [
       text-overflow: ellipsis;
       white-space: nowrap;
       color: var(--_muted);
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
     }
     .actions,
     .confirm,
@@ -78,14 +78,14 @@ export const cannedManagerStyles = [
       gap: 6px;
     }
     .confirm span {
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
       font-weight: 500;
     }
     .none,
     .hint {
       margin: 4px 0;
       color: var(--_muted);
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
     }
     form {
       display: flex;
@@ -97,7 +97,7 @@ export const cannedManagerStyles = [
     label {
       margin-top: 10px;
       font-weight: 500;
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
     }
     input:not([type='checkbox']),
     textarea {
@@ -107,7 +107,7 @@ export const cannedManagerStyles = [
       border: 1px solid var(--_muted);
       border-radius: 8px;
       background: var(--_bg);
-      font-size: 14px;
+      font-size: var(--_t2, 14px);
     }
     textarea {
       resize: vertical;
@@ -129,7 +129,7 @@ export const cannedManagerStyles = [
     }
     code {
       font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-      font-size: 12px;
+      font-size: var(--_t1, 12px);
       padding: 0 4px;
       border-radius: 4px;
       background: var(--_surface);
@@ -141,7 +141,7 @@ export const cannedManagerStyles = [
       align-items: center;
       gap: 8px;
       font-weight: 400;
-      font-size: 14px;
+      font-size: var(--_t2, 14px);
     }
     label.check input {
       width: 16px;
@@ -156,7 +156,7 @@ export const cannedManagerStyles = [
       color: var(--_danger-fg);
       background: var(--_danger-bg);
       border: 1px solid var(--_danger-line);
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
     }
     .buttons {
       margin-top: 14px;
@@ -178,7 +178,7 @@ export const cannedManagerStyles = [
     }
     .danger {
       padding: 5px 12px;
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
       background: #b91c1c;
       color: #fff;
     }
@@ -186,7 +186,7 @@ export const cannedManagerStyles = [
     @media (max-width: 480px) {
       input:not([type='checkbox']),
       textarea {
-        font-size: 16px;
+        font-size: var(--_t3, 16px);
       }
       .actions,
       .confirm {

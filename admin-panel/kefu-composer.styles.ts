@@ -15,7 +15,7 @@ export const composerStyles = [
       align-items: center;
       gap: 4px;
       padding: 6px 12px 0;
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
     }
     .modes button {
       border: 0;
@@ -39,7 +39,7 @@ export const composerStyles = [
     }
     .notice {
       margin: 6px 12px 0;
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
       color: var(--_danger-fg);
     }
     form.composer {

@@ -13,7 +13,7 @@ export const actionsStyles = [
       flex-wrap: wrap;
       align-items: center;
       gap: 6px;
-      font-size: 12.5px;
+      font-size: var(--_t2, 14px);
     }
     .toolbar button {
       min-height: 32px;
@@ -55,7 +55,7 @@ export const actionsStyles = [
       border-radius: 8px;
       background: var(--_danger-bg);
       color: var(--_danger-fg);
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
     }
     .error:empty {
       display: none;
@@ -76,7 +76,7 @@ export const actionsStyles = [
     }
     dialog h2 {
       margin: 0 0 12px;
-      font-size: 16px;
+      font-size: var(--_t3, 16px);
     }
     form {
       display: flex;
@@ -85,7 +85,7 @@ export const actionsStyles = [
     }
     label {
       font-weight: 600;
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
       margin-top: 6px;
     }
     label.check {

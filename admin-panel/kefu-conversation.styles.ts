@@ -27,10 +27,10 @@ export const conversationStyles = [
     }
     .conv-head h2 {
       margin: 0;
-      font-size: 15px;
+      font-size: var(--_t3, 16px);
     }
     .conv-head .sub {
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
       color: var(--_muted);
     }
     .back {
@@ -57,7 +57,7 @@ export const conversationStyles = [
       align-items: flex-end;
     }
     .msg .name {
-      font-size: 12px;
+      font-size: var(--_t1, 12px);
       color: var(--_muted);
       margin: 4px 4px 2px;
     }
@@ -83,7 +83,7 @@ export const conversationStyles = [
       opacity: 0.6;
     }
     .meta {
-      font-size: 11.5px;
+      font-size: var(--_t1, 12px);
       color: var(--_muted);
       margin: 3px 4px 0;
       display: flex;
@@ -95,7 +95,7 @@ export const conversationStyles = [
     .loading {
       align-self: center;
       color: var(--_muted);
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
       margin: 8px;
     }
     .msg.found .bubble {
@@ -113,7 +113,7 @@ export const conversationStyles = [
       color: var(--_note-fg);
     }
     .team-note .note-head {
-      font-size: 12px;
+      font-size: var(--_t1, 12px);
       font-weight: 600;
       color: var(--_note-head);
     }
@@ -135,7 +135,7 @@ export const conversationStyles = [
       flex-wrap: wrap;
       gap: 4px 12px;
       padding: 4px 20px 6px;
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
       color: var(--_muted);
       background: var(--_surface);
     }
@@ -148,7 +148,7 @@ export const conversationStyles = [
     .blocked {
       margin: 0;
       padding: 6px 16px;
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
       background: var(--_danger-bg);
       color: var(--_danger-fg);
       border-top: 1px solid var(--_danger-line);

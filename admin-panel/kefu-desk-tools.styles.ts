@@ -18,7 +18,7 @@ export const deskToolsStyles = [
       background: var(--_bg);
       border-radius: 8px;
       padding: 4px 10px;
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
       min-height: 32px;
     }
     .tool .n {
@@ -28,7 +28,7 @@ export const deskToolsStyles = [
       border-radius: 9px;
       background: var(--_danger-bg);
       color: var(--_danger-fg);
-      font-size: 11.5px;
+      font-size: var(--_t1, 12px);
       font-weight: 600;
       text-align: center;
     }

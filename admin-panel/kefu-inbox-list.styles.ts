@@ -27,7 +27,7 @@ export const listStyles = [
       background: var(--_bg);
       border-radius: 999px;
       padding: 3px 10px;
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
       color: var(--_text);
     }
     .tabs button[aria-pressed='true'] {
@@ -80,7 +80,7 @@ export const listStyles = [
       white-space: nowrap;
     }
     .when {
-      font-size: 11.5px;
+      font-size: var(--_t1, 12px);
       color: var(--_muted);
     }
     .last,
@@ -91,11 +91,11 @@ export const listStyles = [
       text-overflow: ellipsis;
       white-space: nowrap;
       color: var(--_muted);
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
     }
     .page,
     .owner {
-      font-size: 11.5px;
+      font-size: var(--_t1, 12px);
     }
     .waiting {
       color: var(--_warn-fg);
@@ -123,7 +123,7 @@ export const listStyles = [
       border-radius: 10px;
       background: var(--_accent);
       color: var(--_on-accent);
-      font-size: 11.5px;
+      font-size: var(--_t1, 12px);
       font-weight: 600;
       line-height: 20px;
       text-align: center;

@@ -11,7 +11,7 @@ export const searchPanelStyles = [
     label {
       display: block;
       margin-bottom: 4px;
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
       font-weight: 600;
     }
     input {
@@ -24,7 +24,7 @@ export const searchPanelStyles = [
     .hint {
       color: var(--_muted);
       margin: 10px 2px;
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
     }
     .hits {
       list-style: none;
@@ -62,22 +62,22 @@ export const searchPanelStyles = [
       color: var(--_muted);
     }
     .when {
-      font-size: 12px;
+      font-size: var(--_t1, 12px);
       color: var(--_muted);
       white-space: nowrap;
     }
     .note {
       grid-column: 1 / -1;
-      font-size: 12px;
+      font-size: var(--_t1, 12px);
       color: var(--_muted);
     }
     .text {
       grid-column: 1 / -1;
-      font-size: 13.5px;
+      font-size: var(--_t2, 14px);
       overflow-wrap: anywhere;
     }
     .side {
-      font-size: 12px;
+      font-size: var(--_t1, 12px);
       font-weight: 600;
       color: var(--_muted);
     }
@@ -109,7 +109,7 @@ export const searchPanelStyles = [
     @media (max-width: 480px) {
       /* 16 px: phones do not zoom into the box when it takes the focus. */
       input {
-        font-size: 16px;
+        font-size: var(--_t3, 16px);
       }
     }
   `,

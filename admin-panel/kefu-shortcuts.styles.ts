@@ -34,14 +34,14 @@ export const shortcutsStyles = [
       border-bottom-width: 2px;
       border-radius: 5px;
       background: var(--_surface);
-      font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+      font: var(--_t1, 12px) ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
       text-align: center;
       white-space: nowrap;
     }
     .or,
     .where {
       color: var(--_muted);
-      font-size: 12.5px;
+      font-size: var(--_t1, 12px);
     }
     .where {
       margin-left: 4px;

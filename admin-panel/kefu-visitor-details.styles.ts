@@ -15,7 +15,7 @@ export const detailsStyles = [
     }
     h3 {
       margin: 0 0 12px;
-      font-size: 13px;
+      font-size: var(--_t2, 14px);
       text-transform: uppercase;
       letter-spacing: 0.04em;
       color: var(--_muted);
@@ -26,7 +26,7 @@ export const detailsStyles = [
       gap: 10px;
     }
     dt {
-      font-size: 12px;
+      font-size: var(--_t1, 12px);
       color: var(--_muted);
     }
     dd {
@@ -44,14 +44,14 @@ export const detailsStyles = [
     }
     .id dd {
       color: var(--_muted);
-      font-size: 12px;
+      font-size: var(--_t1, 12px);
     }
     .past-list {
       margin-top: 20px;
     }
     h4 {
       margin: 0 0 8px;
-      font-size: 12px;
+      font-size: var(--_t1, 12px);
       font-weight: 600;
       color: var(--_muted);
     }
@@ -83,7 +83,7 @@ export const detailsStyles = [
       white-space: nowrap;
     }
     .past .meta {
-      font-size: 12px;
+      font-size: var(--_t1, 12px);
       color: var(--_muted);
     }
   `,

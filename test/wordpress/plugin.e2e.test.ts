@@ -202,6 +202,87 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     expect(excluded.body).not.toContain('kefu-widget-js');
   });
 
+  it('passes theme, reply time, sound and the required pre-chat fields from the settings page to <kefu-chat>', async () => {
+    const widgetTag = async () => /<kefu-chat\b[^>]*>/.exec((await html(site.url, visitorContext, '/')).body)?.[0] ?? '';
+    const bare = (name: string) => new RegExp(`\\s${name}(?=[\\s>])`);
+
+    await saveSettings(async (page) => {
+      await page.selectOption('#kefu-theme', 'dark');
+      await page.fill('#kefu-reply-time', 'Usually replies within an hour');
+      await page.check('#kefu-sound');
+      await page.check('#kefu-prechat');
+      await page.check('#kefu-prechat-require-name');
+      await page.check('#kefu-prechat-require-email');
+    });
+    expect((await site.wp<State>('state')).settings).toMatchObject({
+      theme: 'dark',
+      reply_time: 'Usually replies within an hour',
+      sound: true,
+      prechat: true,
+      prechat_required: 'name email',
+    });
+    // The form shows what was saved.
+    expect(await admin.inputValue('#kefu-theme')).toBe('dark');
+    expect(await admin.getAttribute('#kefu-reply-time', 'placeholder')).toBe('Empty: measured automatically');
+    expect(await admin.isChecked('#kefu-prechat-require-name')).toBe(true);
+    expect(await admin.isChecked('#kefu-prechat-require-email')).toBe(true);
+
+    let tag = await widgetTag();
+    expect(tag).toContain(' theme="dark"');
+    expect(tag).toContain(' reply-time="Usually replies within an hour"');
+    expect(tag).toMatch(bare('sound'));
+    expect(tag).toMatch(bare('prechat'));
+    expect(tag).toContain(' prechat-required="name email"');
+
+    // Markup in the reply time is stored as plain text and printed escaped;
+    // a forged field name is not required, and the text is cut at 120 characters.
+    const hostile = 'Soon"><script>alert(1)</script><img src=x onerror=alert(2)>';
+    await saveSettings(async (page) => {
+      await page.fill('#kefu-reply-time', hostile);
+      await page.uncheck('#kefu-prechat-require-name');
+      await page.$eval('#kefu-prechat-require-email', (box) => box.setAttribute('value', 'phone'));
+    });
+    let saved = (await site.wp<State>('state')).settings!;
+    expect(saved).toMatchObject({ reply_time: 'Soon">', prechat_required: '' });
+    const front = await html(site.url, visitorContext, '/');
+    expect(front.body).toContain(' reply-time="Soon&quot;&gt;"');
+    expect(front.body).not.toContain('alert(');
+    expect(front.body).not.toContain(' prechat-required=');
+    // What the browser reads back is the stored text, in the one attribute.
+    const visitor = await visitorContext.newPage();
+    try {
+      await visitor.goto(`${site.url}/`);
+      expect(await visitor.locator('kefu-chat').getAttribute('reply-time')).toBe('Soon">');
+      expect(await visitor.locator('kefu-chat').evaluate((el) => el.getAttributeNames())).not.toContain('onerror');
+    } finally {
+      await visitor.close();
+    }
+    await saveSettings((page) => page.fill('#kefu-reply-time', `${'一'.repeat(100)} ${'x'.repeat(100)}`));
+    expect((await site.wp<State>('state')).settings).toMatchObject({ reply_time: `${'一'.repeat(100)} ${'x'.repeat(19)}` });
+
+    // An unknown theme falls back to auto, and the defaults leave every new
+    // attribute out (the required fields are kept for when the form is back).
+    await saveSettings(async (page) => {
+      await page.$eval('#kefu-theme', (select: HTMLSelectElement) => {
+        const option = select.ownerDocument.createElement('option');
+        option.value = 'purple';
+        select.append(option);
+        select.value = 'purple';
+      });
+      await page.fill('#kefu-reply-time', '');
+      await page.uncheck('#kefu-sound');
+      await page.check('#kefu-prechat-require-name');
+      await page.uncheck('#kefu-prechat');
+    });
+    saved = (await site.wp<State>('state')).settings!;
+    expect(saved).toMatchObject({ theme: 'auto', reply_time: '', sound: false, prechat: false, prechat_required: 'name' });
+    tag = await widgetTag();
+    expect(tag).toMatch(/^<kefu-chat server="/);
+    for (const name of ['theme', 'reply-time', 'sound', 'prechat', 'prechat-required']) {
+      expect(tag).not.toMatch(new RegExp(`\\s${name}(?=[\\s=>])`));
+    }
+  });
+
   it('counts unread visitor messages on the Live Chat menu item', async () => {
     const table = `${site.tablePrefix}kefu_msg`;
     const visitor = 'v_' + 'U'.repeat(22);
@@ -368,6 +449,8 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
       const settings = await html(site.url, adminContext, '/wp-admin/options-general.php?page=kefu-settings');
       expect(settings.body).toContain('边车服务地址');
       expect(settings.body).toContain('可以连接');
+      expect(settings.body).toContain('placeholder="留空：自动统计"');
+      expect(settings.body).toContain('姓名为必填项');
     } finally {
       await site.wp('user-locale', { userId: site.admin.id, locale: '' });
     }

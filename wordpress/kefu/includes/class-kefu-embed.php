@@ -121,13 +121,19 @@ class Kefu_Embed {
 	public static function attributes() {
 		$settings = Kefu::settings();
 		$attrs    = array(
-			'server'   => Kefu::server_base(),
-			'accent'   => $settings['accent'],
-			'position' => $settings['position'],
-			'heading'  => $settings['title'],
-			'greeting' => $settings['greeting'],
-			'lang'     => Kefu::widget_language(),
-			'prechat'  => (bool) $settings['prechat'],
+			'server'           => Kefu::server_base(),
+			'accent'           => $settings['accent'],
+			'position'         => $settings['position'],
+			'heading'          => $settings['title'],
+			'greeting'         => $settings['greeting'],
+			'lang'             => Kefu::widget_language(),
+			'prechat'          => (bool) $settings['prechat'],
+			// Left out when empty or when there is no form to require fields of.
+			'prechat-required' => $settings['prechat'] ? (string) $settings['prechat_required'] : '',
+			// 'auto' is the widget's default: no attribute.
+			'theme'            => in_array( $settings['theme'], array( 'light', 'dark' ), true ) ? $settings['theme'] : '',
+			'reply-time'       => (string) $settings['reply_time'],
+			'sound'            => (bool) $settings['sound'],
 		);
 
 		// A logged-in user is vouched for with a signed identity token, never with

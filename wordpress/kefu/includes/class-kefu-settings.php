@@ -78,13 +78,29 @@ class Kefu_Settings {
 			self::PAGE,
 			'kefu_widget',
 			array(
-				'key'       => 'greeting',
-				'label_for' => 'kefu-greeting',
+				'key'         => 'greeting',
+				'label_for'   => 'kefu-greeting',
+				'description' => __( 'The first line visitors read when they open the chat. Leave empty for the widget\'s own.', 'kefu' ),
 			)
 		);
 		add_settings_field( 'accent', __( 'Accent colour', 'kefu' ), array( __CLASS__, 'field_accent' ), self::PAGE, 'kefu_widget', array( 'label_for' => 'kefu-accent' ) );
+		add_settings_field( 'theme', __( 'Theme', 'kefu' ), array( __CLASS__, 'field_theme' ), self::PAGE, 'kefu_widget', array( 'label_for' => 'kefu-theme' ) );
 		add_settings_field( 'position', __( 'Position', 'kefu' ), array( __CLASS__, 'field_position' ), self::PAGE, 'kefu_widget', array( 'label_for' => 'kefu-position' ) );
 		add_settings_field( 'language', __( 'Language', 'kefu' ), array( __CLASS__, 'field_language' ), self::PAGE, 'kefu_widget', array( 'label_for' => 'kefu-language' ) );
+		add_settings_field(
+			'reply_time',
+			__( 'Reply time', 'kefu' ),
+			array( __CLASS__, 'field_text' ),
+			self::PAGE,
+			'kefu_widget',
+			array(
+				'key'         => 'reply_time',
+				'label_for'   => 'kefu-reply-time',
+				'placeholder' => __( 'Empty: measured automatically', 'kefu' ),
+				'description' => __( 'What the chat header says about how soon you answer, in your own words, e.g. "Usually replies within an hour". Leave empty to show the time your team actually takes, measured automatically.', 'kefu' ),
+			)
+		);
+		add_settings_field( 'sound', __( 'Sound', 'kefu' ), array( __CLASS__, 'field_sound' ), self::PAGE, 'kefu_widget' );
 		add_settings_field( 'prechat', __( 'Pre-chat form', 'kefu' ), array( __CLASS__, 'field_prechat' ), self::PAGE, 'kefu_widget' );
 
 		add_settings_section( 'kefu_visibility', __( 'Where the widget shows', 'kefu' ), '__return_false', self::PAGE );
@@ -147,10 +163,22 @@ class Kefu_Settings {
 		$clean['position']     = $choice( 'position', array( 'right', 'left' ), $defaults['position'] );
 		$clean['language']     = $choice( 'language', array( 'auto', 'en', 'zh-CN' ), $defaults['language'] );
 		$clean['prechat']      = ! empty( $input['prechat'] );
+		$clean['theme']        = $choice( 'theme', array( 'auto', 'light', 'dark' ), $defaults['theme'] );
+		$clean['reply_time']   = $text( 'reply_time', 120 );
+		$clean['sound']        = ! empty( $input['sound'] );
 		$clean['visibility']   = $choice( 'visibility', array( 'all', 'exclude', 'logged_in' ), $defaults['visibility'] );
 		$clean['delete_data']  = ! empty( $input['delete_data'] );
 		$clean['consent']      = ! empty( $input['consent'] );
 		$clean['consent_text'] = $text( 'consent_text', 300 );
+
+		// The form sends one checkbox per field; the options API may pass the
+		// attribute's own 'name email'. Kept in that order, whatever was sent.
+		$required = isset( $input['prechat_required'] ) ? $input['prechat_required'] : array();
+		if ( is_string( $required ) ) {
+			$required = preg_split( '/\s+/', $required );
+		}
+		$required                  = is_array( $required ) ? array_filter( $required, 'is_string' ) : array();
+		$clean['prechat_required'] = implode( ' ', array_intersect( array( 'name', 'email' ), $required ) );
 
 		$days = isset( $input['retention_days'] ) ? trim( (string) $input['retention_days'] ) : '0';
 		if ( '' === $days ) {
@@ -330,18 +358,19 @@ class Kefu_Settings {
 	/**
 	 * A one-line text field.
 	 *
-	 * @param array $args `key`.
+	 * @param array $args `key` and `label_for`; optional `placeholder` and `description`.
 	 */
 	public static function field_text( $args ) {
 		$key = $args['key'];
 		printf(
-			'<input type="text" class="regular-text" id="kefu-%1$s" name="%2$s" value="%3$s" />',
-			esc_attr( $key ),
+			'<input type="text" class="regular-text" id="%1$s" name="%2$s" value="%3$s"%4$s />',
+			esc_attr( $args['label_for'] ),
 			esc_attr( self::name( $key ) ),
-			esc_attr( Kefu::get( $key ) )
+			esc_attr( Kefu::get( $key ) ),
+			empty( $args['placeholder'] ) ? '' : ' placeholder="' . esc_attr( $args['placeholder'] ) . '"'
 		);
-		if ( 'greeting' === $key ) {
-			echo '<p class="description">' . esc_html__( 'The first line visitors read when they open the chat. Leave empty for the widget\'s own.', 'kefu' ) . '</p>';
+		if ( ! empty( $args['description'] ) ) {
+			echo '<p class="description">' . esc_html( $args['description'] ) . '</p>';
 		}
 	}
 
@@ -354,6 +383,22 @@ class Kefu_Settings {
 			esc_attr( self::name( 'accent' ) ),
 			esc_attr( Kefu::get( 'accent' ) )
 		);
+	}
+
+	/**
+	 * Theme field.
+	 */
+	public static function field_theme() {
+		$value = Kefu::get( 'theme' );
+		printf( '<select id="kefu-theme" name="%s">', esc_attr( self::name( 'theme' ) ) );
+		foreach ( array(
+			'auto'  => __( 'Follow the visitor\'s system setting', 'kefu' ),
+			'light' => __( 'Light', 'kefu' ),
+			'dark'  => __( 'Dark', 'kefu' ),
+		) as $key => $label ) {
+			printf( '<option value="%1$s" %2$s>%3$s</option>', esc_attr( $key ), selected( $value, $key, false ), esc_html( $label ) );
+		}
+		echo '</select>';
 	}
 
 	/**
@@ -391,11 +436,39 @@ class Kefu_Settings {
 	 * Pre-chat form field.
 	 */
 	public static function field_prechat() {
+		$required = explode( ' ', (string) Kefu::get( 'prechat_required' ) );
+		echo '<fieldset><legend class="screen-reader-text">' . esc_html__( 'Pre-chat form', 'kefu' ) . '</legend>';
 		printf(
-			'<label><input type="checkbox" id="kefu-prechat" name="%1$s" value="1" %2$s /> %3$s</label>',
+			'<label><input type="checkbox" id="kefu-prechat" name="%1$s" value="1" %2$s /> %3$s</label><br />',
 			esc_attr( self::name( 'prechat' ) ),
 			checked( (bool) Kefu::get( 'prechat' ), true, false ),
 			esc_html__( 'Ask visitors who are not logged in for their name and email before the chat starts', 'kefu' )
+		);
+		foreach ( array(
+			'name'  => __( 'Require name', 'kefu' ),
+			'email' => __( 'Require email', 'kefu' ),
+		) as $key => $label ) {
+			printf(
+				'<label><input type="checkbox" id="kefu-prechat-require-%1$s" name="%2$s[]" value="%1$s" %3$s /> %4$s</label><br />',
+				esc_attr( $key ),
+				esc_attr( self::name( 'prechat_required' ) ),
+				checked( in_array( $key, $required, true ), true, false ),
+				esc_html( $label )
+			);
+		}
+		echo '</fieldset>';
+		echo '<p class="description">' . esc_html__( 'A required field must be filled before the first message; the others may be left empty.', 'kefu' ) . '</p>';
+	}
+
+	/**
+	 * Sound field.
+	 */
+	public static function field_sound() {
+		printf(
+			'<label><input type="checkbox" id="kefu-sound" name="%1$s" value="1" %2$s /> %3$s</label>',
+			esc_attr( self::name( 'sound' ) ),
+			checked( (bool) Kefu::get( 'sound' ), true, false ),
+			esc_html__( 'Play a short chime when your team replies while the chat is closed', 'kefu' )
 		);
 	}
 

@@ -124,21 +124,27 @@ class Kefu {
 	 */
 	public static function defaults() {
 		return array(
-			'server_url'     => '',
-			'asset_source'   => 'site',
-			'accent'         => '#2563eb',
-			'position'       => 'right',
-			'title'          => '',
-			'greeting'       => '',
-			'language'       => 'auto',
-			'prechat'        => false,
-			'visibility'     => 'all',
-			'exclude_paths'  => '',
-			'delete_data'    => false,
+			'server_url'       => '',
+			'asset_source'     => 'site',
+			'accent'           => '#2563eb',
+			'position'         => 'right',
+			'title'            => '',
+			'greeting'         => '',
+			'language'         => 'auto',
+			'prechat'          => false,
+			// '', 'name', 'email' or 'name email', as the widget's attribute.
+			'prechat_required' => '',
+			'theme'            => 'auto',
+			// Empty: the widget shows the team's measured median.
+			'reply_time'       => '',
+			'sound'            => false,
+			'visibility'       => 'all',
+			'exclude_paths'    => '',
+			'delete_data'      => false,
 			// Privacy: off by default; the owner decides.
-			'consent'        => false,
-			'consent_text'   => '',
-			'retention_days' => 0,
+			'consent'          => false,
+			'consent_text'     => '',
+			'retention_days'   => 0,
 		);
 	}
 
