@@ -61,6 +61,12 @@ export const conversationStyles = [
       color: var(--_muted);
       margin: 4px 4px 2px;
     }
+    /* Links take the bubble's own colour (white on the accent), underlined: readable on every bubble. */
+    .bubble a,
+    .note-body a {
+      color: inherit;
+      text-decoration: underline;
+    }
     .bubble {
       padding: 8px 12px;
       border-radius: 14px 14px 14px 4px;

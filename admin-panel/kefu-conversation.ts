@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { linkify } from '../client/ui/linkify.js';
 import { customElement, property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Typer } from '../client/chat-session.js';
@@ -160,7 +161,7 @@ export class KefuConversation extends LitElement {
     return html`
       <div class="team-note ${sent ? '' : n.state}" part="note" data-note=${sent ? n.id : n.clientId}>
         <div class="note-head">${t.noteBy(name)}</div>
-        <div class="note-body">${n.content}</div>
+        <div class="note-body">${linkify(n.content)}</div>
         ${sent
           ? messageMeta(n.createdAt, this.lang)
           : n.state === 'failed'
@@ -180,7 +181,7 @@ export class KefuConversation extends LitElement {
     return html`
       <div class="msg ${fromVisitor ? 'visitor' : 'agent'} ${!fromVisitor && !mine ? 'colleague' : ''} ${m.mid === this.highlight ? 'found' : ''}" part="message" data-mid=${m.mid}>
         ${showName ? html`<div class="name">${name}</div>` : nothing}
-        <div class="bubble" part="bubble">${m.content}</div>
+        <div class="bubble" part="bubble">${linkify(m.content)}</div>
         ${messageMeta(m.createdAt, this.lang, fromVisitor ? undefined : seen ? ['seen', t.seen] : ['sent', t.sent])}
       </div>
     `;

@@ -352,15 +352,19 @@ export class KefuChatPanel extends LitElement {
     `;
   }
 
+  /** Nothing said or being sent yet (a returning visitor's history is loaded first). */
+  private get fresh(): boolean {
+    const c = this.controller;
+    return !!c && (c.started || !c.hasToken) && !c.log.size && !c.pending.length;
+  }
+
   /** Nothing said yet and nothing older to load: what a first visit shows. */
   private get emptyThread(): boolean {
-    const c = this.controller;
-    return !!c && (c.started || !c.hasToken) && c.log.size === 0 && !c.pending.length && !c.history.hasMore && !this.needsPrechat && !this.showOfflineForm;
+    return this.fresh && !this.controller!.history.hasMore && !this.needsPrechat && !this.showOfflineForm;
   }
 
   private get showOfflineForm(): boolean {
-    const c = this.controller;
-    return !!c && (c.started || !c.hasToken) && c.online === 0 && !this.offlineSent && c.log.size === 0 && c.pending.length === 0;
+    return this.fresh && this.controller!.online === 0 && !this.offlineSent;
   }
 
   /** Up to three of the team, online first: who the visitor is about to talk to. */

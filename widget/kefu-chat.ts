@@ -95,7 +95,7 @@ export class KefuChat extends HTMLElement {
 
   connectedCallback(): void {
     if (!this.root) this.render();
-    if (!this.open && readOpen()) this.open = true;
+    if (!this.open && openState()) this.open = true;
     if (this.open || new VisitorStorage(this.server).token) void this.loadPanel();
   }
 
@@ -185,7 +185,7 @@ export class KefuChat extends HTMLElement {
 
   private syncOpen(): void {
     this.updateLabels();
-    writeOpen(this.open);
+    openState(this.open);
     if (this.open) {
       this.preview!.hidden = true;
       void this.loadPanel().then((panel) => {
@@ -260,21 +260,14 @@ export class KefuChat extends HTMLElement {
   };
 }
 
-function readOpen(): boolean {
+/** Whether the panel was left open in this tab; with a value, records it first. */
+function openState(value?: boolean): boolean {
   try {
+    if (value !== undefined) sessionStorage.setItem(OPEN_KEY, value ? '1' : '');
     return sessionStorage.getItem(OPEN_KEY) === '1';
   } catch {
     // Storage refused (sandboxed frame, private mode): each page starts closed.
     return false;
-  }
-}
-
-function writeOpen(open: boolean): void {
-  try {
-    if (open) sessionStorage.setItem(OPEN_KEY, '1');
-    else sessionStorage.removeItem(OPEN_KEY);
-  } catch {
-    // As in readOpen: nothing to keep it in.
   }
 }
 

@@ -93,6 +93,18 @@ describe('visitor and agent', () => {
     expect(await agent.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
+  it('makes web addresses in a message links in the console, and nothing else', async () => {
+    await visitorSends(visitor, 'My order page: https://shop.example/orders/1051. Or javascript:alert(1)');
+    const bubble = agentMessage(agent, 'My order page').locator('.bubble');
+    await bubble.waitFor({ timeout: TIMEOUT });
+    const links = bubble.locator('a');
+    expect(await links.count()).toBe(1);
+    expect(await links.getAttribute('href')).toBe('https://shop.example/orders/1051');
+    expect(await links.getAttribute('rel')).toBe('noopener noreferrer nofollow');
+    expect(await links.getAttribute('target')).toBe('_blank');
+    expect(await bubble.textContent()).toBe('My order page: https://shop.example/orders/1051. Or javascript:alert(1)');
+  });
+
   it('keeps the conversation across a reload, each message once and in order', async () => {
     await visitor.reload();
     // Left open, the panel comes back open on the next page of this tab.
