@@ -100,3 +100,31 @@ it('says who is signed in, and signing out of the standalone console forgets the
   await agent.reload();
   await agent.locator('#signin').waitFor({ timeout: TIMEOUT });
 });
+
+it('fits a 360 px phone: nothing wider than the screen, list and conversation as two screens', async () => {
+  const agent = await (await newContext(rig.browser, { viewport: { width: 360, height: 740 } })).newPage();
+  await openConsole(agent, rig.sidecar.url, await rig.sidecar.agentToken(1, 'Alice'));
+  const visitor = await (await newContext(rig.browser)).newPage();
+  await openWidget(visitor, `${rig.sidecar.url}/demo`);
+  await visitorSends(visitor, 'hello from a small screen');
+  /** Elements of the console, through every shadow root, that reach past the right edge. */
+  const overflowing = () =>
+    agent.evaluate(() => {
+      const out: string[] = [];
+      const walk = (root: Document | ShadowRoot) => {
+        for (const el of root.querySelectorAll('*')) {
+          const r = el.getBoundingClientRect();
+          if (r.width > 0 && r.height > 0 && r.right > window.innerWidth + 0.5 && getComputedStyle(el).visibility !== 'hidden') out.push(`${el.tagName.toLowerCase()}.${el.className}`);
+          if (el.shadowRoot) walk(el.shadowRoot);
+        }
+      };
+      walk(document);
+      return { out, scroll: document.documentElement.scrollWidth };
+    });
+  await conversationEntry(agent, 'hello from a small screen').waitFor({ timeout: TIMEOUT });
+  expect(await overflowing()).toEqual({ out: [], scroll: 360 });
+  await conversationEntry(agent, 'hello from a small screen').click();
+  await agentMessage(agent, 'hello from a small screen').waitFor({ timeout: TIMEOUT });
+  expect(await overflowing()).toEqual({ out: [], scroll: 360 });
+  expect(await console_(agent, 'form.composer button.send').isVisible()).toBe(true);
+});
