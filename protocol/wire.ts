@@ -47,6 +47,52 @@ export interface Message {
   /** The agent's display name on agent replies. */
   fromName?: string;
   clientId?: string;
+  /**
+   * Files sent with the message, in the sender's order (docs/PROTOCOL.md,
+   * "Attachments"). Absent on a message without files; `content` may then be
+   * empty, and the row in `msg` carries a plain-text line per file instead.
+   */
+  attachments?: Attachment[];
+}
+
+/** A file in a conversation: what its upload answers and a message carries. Its bytes come by id, never by name. */
+export interface Attachment {
+  /** `a_` and 22 base64url characters. */
+  id: string;
+  /** The sender's file name, cleaned (no folders, no control characters); its extension fits `type`. */
+  name: string;
+  /** Bytes as stored (an image's after re-encoding). */
+  size: number;
+  /** The MIME type read from the file's bytes, never from its name or the browser's claim. */
+  type: string;
+  /** Images only: pixels, after the image was turned upright. */
+  width?: number;
+  height?: number;
+  /** The message it was sent with; null while it is only uploaded. */
+  mid: number | null;
+}
+
+/** `POST …/attachments`: the stored file (201; the same `clientId` again: 200 and the same file). */
+export interface UploadAnswer {
+  attachment: Attachment;
+}
+
+/** `GET /kefu/api/attachments/:id/link`: a short-lived address that needs no header (for `<img src>`, downloads). */
+export interface AttachmentLink {
+  /** A path under the sidecar's `/kefu/`, to resolve against its origin. */
+  url: string;
+  expiresIn: number;
+}
+
+/** `GET /kefu/api/attachments/limits` (no token): what an upload may be, for the file picker. */
+export interface AttachmentLimits {
+  /** Largest file, in bytes (0: files are off). */
+  maxBytes: number;
+  maxPerMessage: number;
+  /** Accepted MIME types. */
+  types: string[];
+  /** The same as an `<input type="file" accept>` value: extensions and types. */
+  accept: string;
 }
 
 export interface VisitorProfile {

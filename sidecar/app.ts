@@ -16,6 +16,7 @@ import { teamRoutes } from './transports/team-api.js';
 import { iframeStreamRoutes } from './transports/iframe-stream.js';
 import { assetRoutes } from './transports/assets.js';
 import { pageRoutes } from './transports/pages.js';
+import { attachmentRoutes, isUploadPath } from './transports/attachment-api.js';
 import type { Runtime } from './runtime.js';
 import { errorCode } from './core/kefu-error.js';
 
@@ -53,6 +54,7 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Koa & { held: Hel
   helpDeskRoutes(router, rt);
   searchRoutes(router, rt);
   teamRoutes(router, rt);
+  attachmentRoutes(router, rt);
   iframeStreamRoutes(router, rt, held);
   pageRoutes(router, rt);
   assetRoutes(router, opts.publicDir ?? DEFAULT_PUBLIC_DIR);
@@ -67,10 +69,12 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Koa & { held: Hel
   app.use(commonHeaders(rt.config.allowedOrigins));
   app.use(async (ctx, next) => {
     const length = Number(ctx.get('Content-Length') || 0);
-    if (length > MAX_BODY_BYTES) throw new KefuError('too_large', 'request body is larger than 16 KiB');
+    // An upload's body is the file: its own limit applies, as it streams (core/attachments.ts).
+    if (length > MAX_BODY_BYTES && !isUploadPath(ctx.path)) throw new KefuError('too_large', 'request body is larger than 16 KiB');
     await next();
   });
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '16kb', strict: true }));
+  const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '16kb', strict: true });
+  app.use((ctx, next) => (isUploadPath(ctx.path) ? next() : parseJson(ctx, next)));
   app.use(router.routes());
   return Object.assign(app, { held });
 }

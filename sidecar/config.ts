@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readWpConfig, parseDbHost, type MysqlHost } from './wp-config.js';
+import { DEFAULT_KIND_NAMES, FILE_KINDS, kindName } from './core/attachment-types.js';
 
 export interface MysqlConnection extends MysqlHost {
   user: string;
@@ -57,6 +58,39 @@ export interface Config {
   readonly unassignAfterMs: number;
   /** A visitor's message to a conversation nobody owns gives it to the least busy agent online. */
   readonly autoAssign: boolean;
+  readonly attachments: AttachmentSettings;
+}
+
+/** An S3-compatible bucket for attachments (store/s3-blob-store.ts). */
+export interface S3Settings {
+  readonly bucket: string;
+  readonly region: string;
+  /** Another S3-compatible service (MinIO, Ceph, R2…); null: AWS itself. */
+  readonly endpoint: string | null;
+  /** Null: the AWS SDK's own chain (environment, instance role…). */
+  readonly accessKeyId: string | null;
+  readonly secretAccessKey: string | null;
+  /** `bucket` in the path, not the host name: what most S3-compatible servers need. */
+  readonly forcePathStyle: boolean;
+  /** Put before every object key, so one bucket can serve several sites. */
+  readonly prefix: string;
+}
+
+/** Files in the chat (docs/PROTOCOL.md, "Attachments"). */
+export interface AttachmentSettings {
+  /** Largest file, in bytes; 0 turns files off. */
+  readonly maxBytes: number;
+  readonly maxPerMessage: number;
+  /** Short names of the accepted kinds (core/attachment-types.ts). */
+  readonly types: readonly string[];
+  /** Where new files' bytes go: the database (chunks, the default) or the S3 bucket. */
+  readonly store: 'db' | 's3';
+  /** Set when KEFU_S3_BUCKET is: files stored there stay readable after a switch back to `db`. */
+  readonly s3: S3Settings | null;
+  /** Life of a signed download address. */
+  readonly linkSeconds: number;
+  /** How long one upload may take to arrive; every other request keeps the 20 s of server.ts. */
+  readonly uploadTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -128,6 +162,60 @@ function agreed(name: string, fromEnv: string | undefined, fromWp: string | unde
     throw new Error(`${name} is "${fromEnv}" in the environment but "${fromWp}" in wp-config.php; the plugin reads wp-config.php, so keep one`);
   }
   return fromEnv ?? fromWp;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be true or false`);
+}
+
+function s3Settings(env: Env): S3Settings | null {
+  const bucket = env.KEFU_S3_BUCKET?.trim();
+  if (!bucket) return null;
+  const endpoint = env.KEFU_S3_ENDPOINT?.trim() || null;
+  if (endpoint) {
+    try { new URL(endpoint); } catch { throw new Error('KEFU_S3_ENDPOINT must be a URL such as http://127.0.0.1:9000'); }
+  }
+  const accessKeyId = env.KEFU_S3_ACCESS_KEY_ID || null;
+  const secretAccessKey = env.KEFU_S3_SECRET_ACCESS_KEY || null;
+  if (!accessKeyId !== !secretAccessKey) throw new Error('KEFU_S3_ACCESS_KEY_ID and KEFU_S3_SECRET_ACCESS_KEY go together');
+  const prefix = env.KEFU_S3_PREFIX ?? 'kefu/';
+  if (!/^[A-Za-z0-9_./-]{0,200}$/.test(prefix)) throw new Error('KEFU_S3_PREFIX may hold only letters, digits and _ . / -');
+  return {
+    bucket,
+    region: env.KEFU_S3_REGION?.trim() || 'us-east-1',
+    endpoint,
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: flag(env, 'KEFU_S3_FORCE_PATH_STYLE', endpoint !== null),
+    prefix,
+  };
+}
+
+function attachmentSettings(env: Env): AttachmentSettings {
+  const types = env.KEFU_ATTACHMENTS_TYPES === undefined || env.KEFU_ATTACHMENTS_TYPES.trim() === ''
+    ? DEFAULT_KIND_NAMES
+    : [...new Set(env.KEFU_ATTACHMENTS_TYPES.split(',').filter((w) => w.trim()).map((w) => {
+      const name = kindName(w);
+      if (!name) throw new Error(`KEFU_ATTACHMENTS_TYPES: unknown kind "${w.trim()}"; known: ${FILE_KINDS.map((k) => k.name).join(', ')}`);
+      return name;
+    }))];
+  const store = env.KEFU_ATTACHMENTS_STORE?.trim() || 'db';
+  if (store !== 'db' && store !== 's3') throw new Error('KEFU_ATTACHMENTS_STORE must be db or s3');
+  const s3 = s3Settings(env);
+  if (store === 's3' && !s3) throw new Error('KEFU_ATTACHMENTS_STORE=s3 needs KEFU_S3_BUCKET');
+  return Object.freeze({
+    maxBytes: int(env, 'KEFU_ATTACHMENTS_MAX_BYTES', 10 * 1024 * 1024, 0, 100 * 1024 * 1024),
+    maxPerMessage: int(env, 'KEFU_ATTACHMENTS_MAX_PER_MESSAGE', 5, 1, 20),
+    types: Object.freeze(types),
+    store,
+    s3: s3 && Object.freeze(s3),
+    linkSeconds: int(env, 'KEFU_ATTACHMENTS_LINK_SECONDS', 300, 10, 24 * 3600),
+    uploadTimeoutMs: int(env, 'KEFU_ATTACHMENTS_UPLOAD_SECONDS', 120, 20, 3600) * 1000,
+  });
 }
 
 export async function loadConfig(env: Env = process.env): Promise<Config> {
@@ -204,5 +292,6 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     pingIntervalMs: int(env, 'KEFU_PING_INTERVAL_MS', 15_000, 100, 20_000),
     unassignAfterMs: int(env, 'KEFU_UNASSIGN_AFTER_MIN', 15, 0, 7 * 24 * 60) * 60_000,
     autoAssign: env.KEFU_AUTO_ASSIGN === 'true' || env.KEFU_AUTO_ASSIGN === '1',
+    attachments: attachmentSettings(env),
   });
 }

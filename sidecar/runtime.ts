@@ -18,6 +18,9 @@ import { Activity } from './core/activity.js';
 import { RateLimiter } from './core/rate-limiter.js';
 import { Tokens } from './auth/tokens.js';
 import { Shutdown } from './shutdown.js';
+import { Attachments } from './core/attachments.js';
+import { S3BlobStore } from './store/s3-blob-store.js';
+import type { BlobStore } from './store/blob-store.js';
 
 const EVENT_PRUNE_MS = 60_000;
 const EVENT_KEEP_MS = 5 * 60_000;
@@ -38,6 +41,8 @@ export interface Runtime {
   team: Team;
   receipts: Receipts;
   activity: Activity;
+  /** Files in conversations: uploads, reading, the sweep. */
+  attachments: Attachments;
   tokens: Tokens;
   visitorSendLimiter: RateLimiter;
   ipSendLimiter: RateLimiter;
@@ -69,7 +74,15 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
   const activity = new Activity({ store, log, intervalMs: config.tailIntervalMs });
   const desk = new HelpDesk({ store, feed, log, secret: config.secret, unassignAfterMs: config.unassignAfterMs, autoAssign: config.autoAssign });
   const search = new Search({ store, feed, log });
-  const chat = new Chat({ store, feed, delivery, presence, receipts, activity, desk, log });
+  const tokens = new Tokens(config.secret, config.siteId);
+  // The database always holds files (chunks); the bucket too when one is configured, so a switch either way keeps old files readable.
+  const stores = new Map<string, BlobStore>([[store.blobs.name, store.blobs]]);
+  if (config.attachments.s3) stores.set('s3', new S3BlobStore(config.attachments.s3));
+  const attachments = new Attachments({
+    store, stores, tokens, log, settings: config.attachments,
+    writeTo: stores.get(config.attachments.store === 's3' ? 's3' : store.blobs.name)!,
+  });
+  const chat = new Chat({ store, feed, delivery, presence, receipts, activity, desk, attachments, log });
   feed.subscribe({
     messages: (batch, fromTail) => {
       if (fromTail) chat.noteForeignRows(batch);
@@ -80,10 +93,9 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
   let pruneTimer: NodeJS.Timeout | null = null;
 
   return {
-    config, log, store, feed, hub, delivery, presence, chat, desk, receipts, activity, search,
+    config, log, store, feed, hub, delivery, presence, chat, desk, receipts, activity, search, attachments, tokens,
     canned: new CannedReplies({ store, feed }),
     team: new Team({ store }),
-    tokens: new Tokens(config.secret, config.siteId),
     visitorSendLimiter: new RateLimiter(config.visitorSendBurst, config.visitorSendPerSecond),
     ipSendLimiter: new RateLimiter(Math.max(config.visitorSendBurst, Math.ceil(config.ipSendPerMinute / 4)), config.ipSendPerMinute / 60),
     signalLimiter: new RateLimiter(20, 4),
@@ -94,6 +106,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
       search.start();
       await presence.start();
       await desk.start();
+      attachments.start();
       pruneTimer = setInterval(() => {
         store.pruneEvents(new Date(Date.now() - EVENT_KEEP_MS)).catch((err) => log.warn('could not prune old events; retrying next minute', { code: errorCode(err) }));
       }, EVENT_PRUNE_MS);
@@ -110,6 +123,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
       feed.stop();
       await presence.stop();
       await search.stop();
+      await attachments.stop();
       await store.close();
     },
   };

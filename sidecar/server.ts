@@ -4,6 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions } from './app.js';
 import { longPollHandler } from './transports/long-poll.js';
+import { isUploadPath } from './transports/attachment-api.js';
+import { bodyDeadline } from './http/body-deadline.js';
 import type { Runtime } from './runtime.js';
 
 export interface RunningServer {
@@ -15,7 +17,8 @@ export interface RunningServer {
 /** A client must send its request headers within this time, or the socket is closed (408). */
 export const HEADERS_TIMEOUT_MS = 15_000;
 /**
- * ... and its whole request, body included (at most 16 KiB), within this time.
+ * ... and its whole request, body included (at most 16 KiB), within this time;
+ * an upload within KEFU_ATTACHMENTS_UPLOAD_SECONDS (http/body-deadline.ts).
  * Node counts only the time to *receive* the request, so long polls and
  * streams, which spend their time answering, are not cut by it.
  */
@@ -30,8 +33,16 @@ export async function listen(rt: Runtime, opts: AppOptions & { host?: string; po
   // Polls are answered before Koa (see transports/long-poll.ts); the rest is Koa's.
   const polls = longPollHandler(rt, app.held);
   const server = http.createServer(
-    { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-    (req, res) => { if (!polls(req, res)) void koa(req, res); },
+    {
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: Math.max(REQUEST_TIMEOUT_MS, rt.config.attachments.uploadTimeoutMs),
+    },
+    (req, res) => {
+      if (polls(req, res)) return;
+      if (!isUploadPath((req.url ?? '').split('?')[0])) bodyDeadline(req, res, REQUEST_TIMEOUT_MS);
+      void koa(req, res);
+    },
   );
   // Above the 60 s idle timeout of common proxies, so they close idle sockets first.
   server.keepAliveTimeout = 65_000;

@@ -176,6 +176,31 @@ export class Tokens {
       .sign(this.key);
   }
 
+  /**
+   * A signed address for one attachment (`?sig=`): an `<img>` or a download
+   * link cannot send a header. It names the file and ends at `exp`; it is
+   * never a bearer token (identify() refuses its `typ`).
+   */
+  fileToken(attachmentId: string, lifeSeconds: number): Promise<string> {
+    return new SignJWT({ typ: 'file', ...this.siteClaim })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(attachmentId)
+      .setIssuedAt()
+      .setExpirationTime(`${lifeSeconds}s`)
+      .sign(this.key);
+  }
+
+  /** The attachment a signed address opens; 401 when forged or expired (no grace: it is renewed by asking again). */
+  async readFileToken(token: string): Promise<string> {
+    if (token.length > 1024 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) throw unauthorized('invalid link');
+    const p = await this.verify(token, 0).catch((err: unknown) => {
+      if (err instanceof KefuError && err.code === 'unauthorized') throw unauthorized(err.message === 'token expired' ? 'link expired' : 'invalid link');
+      throw err;
+    });
+    if (p.typ !== 'file' || typeof p.sub !== 'string' || typeof p.exp !== 'number') throw unauthorized('invalid link');
+    return p.sub;
+  }
+
   /** Checks signature and age; single use is enforced by the caller's store. */
   async readTicket(ticket: string): Promise<Ticket> {
     if (ticket.length > TICKET_MAX_CHARS || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(ticket)) throw unauthorized('invalid ticket');

@@ -10,7 +10,9 @@ import type { MessageFeed } from './message-feed.js';
 import type { Presence } from './presence.js';
 import type { Receipts } from './receipts.js';
 import type { Activity } from './activity.js';
-import type { Store, VisitorUpdate } from '../store/store.js';
+import { AttachmentsTakenError, type Store, type VisitorUpdate } from '../store/store.js';
+import type { Attachments } from './attachments.js';
+import { rowContent } from './attachment-text.js';
 import type { VerifiedUser } from '../auth/tokens.js';
 import type { HelpDesk } from './help-desk.js';
 import type { ConversationFilter } from '../store/desk-store.js';
@@ -35,6 +37,7 @@ export interface ChatDeps {
   receipts: Receipts;
   activity: Activity;
   desk: HelpDesk;
+  attachments: Attachments;
   log: Logger;
 }
 
@@ -52,6 +55,13 @@ export function cleanContent(value: unknown): string {
   let n = 0;
   for (const _ of text) if (++n > MAX_CONTENT) throw badRequest(`content must be at most ${MAX_CONTENT} characters`);
   return text;
+}
+
+/** A message's text: as cleanContent, but with files (`attachments` given) it may be empty or absent. */
+export function messageText(content: unknown, attachments: unknown): string {
+  const withFiles = attachments !== undefined && attachments !== null;
+  if (withFiles && (content === undefined || content === null || (typeof content === 'string' && !content.trim()))) return '';
+  return cleanContent(content);
 }
 
 export function cleanClientId(value: unknown): string | null {
@@ -94,22 +104,26 @@ export class Chat {
     return { visitor, created };
   }
 
-  async sendFromVisitor(visitorId: string, content: unknown, clientId: unknown, address: string): Promise<{ message: Message; created: boolean }> {
-    const text = cleanContent(content);
+  async sendFromVisitor(visitorId: string, content: unknown, clientId: unknown, address: string, attachments?: unknown): Promise<{ message: Message; created: boolean }> {
+    const text = messageText(content, attachments);
     const cid = cleanClientId(clientId);
     this.deps.desk.assertAllowed(visitorId, address);
-    const result = await this.write({ from: visitorId, to: ADMIN, content: text, clientId: cid, fromName: null }, visitorId);
+    const files = await this.deps.attachments.forSending(attachments, visitorId, visitorId);
+    if (!files.length && !text) throw badRequest('content must not be empty');
+    const result = await this.write({ from: visitorId, to: ADMIN, content: rowContent(text, files), clientId: cid, fromName: null, attachments: files }, visitorId);
     // After the answer's row is safe: a failure here leaves a resolved conversation resolved, never loses the message.
     if (result.created) this.afterWrite(this.deps.desk.visitorWrote(visitorId));
     return result;
   }
 
-  async sendFromAgent(agent: Agent, visitorId: string, content: unknown, clientId: unknown): Promise<{ message: Message; created: boolean }> {
-    const text = cleanContent(content);
+  async sendFromAgent(agent: Agent, visitorId: string, content: unknown, clientId: unknown, attachments?: unknown): Promise<{ message: Message; created: boolean }> {
+    const text = messageText(content, attachments);
     const cid = cleanClientId(clientId);
     await this.requireVisitor(visitorId);
+    const files = await this.deps.attachments.forSending(attachments, agent.id, visitorId);
+    if (!files.length && !text) throw badRequest('content must not be empty');
     this.deps.presence.agentSeen(agent);
-    const result = await this.write({ from: agent.id, to: visitorId, content: text, clientId: cid, fromName: agent.name || null }, visitorId);
+    const result = await this.write({ from: agent.id, to: visitorId, content: rowContent(text, files), clientId: cid, fromName: agent.name || null, attachments: files }, visitorId);
     // Answering claims an unowned conversation (help-desk.ts).
     if (result.created) this.afterWrite(this.deps.desk.agentAnswered(agent, visitorId));
     return result;
@@ -121,7 +135,10 @@ export class Chat {
   }
 
   private async write(m: Parameters<Store['insertMessage']>[0], visitorId: string) {
-    const result = await this.deps.store.insertMessage(m);
+    const result = await this.deps.store.insertMessage(m).catch((err: unknown) => {
+      if (err instanceof AttachmentsTakenError) throw badRequest('an attachment was already sent with another message');
+      throw err;
+    });
     // Committed: waiting recipients in this process are answered now, not after a tail.
     if (result.created) this.deps.feed.accept(result.message);
     // Also on a repeat (same clientId): the first attempt's row may have committed

@@ -1,10 +1,14 @@
 // An error that carries its protocol meaning from where it is raised; the
 // HTTP error middleware turns it into `{"error": {code, message}}`.
 
-export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'too_large' | 'rate_limited' | 'unavailable';
+export type ErrorCode =
+  | 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'too_large' | 'rate_limited' | 'unavailable'
+  // Attachments (docs/PROTOCOL.md): a file whose bytes are of a type not accepted; a byte range past the file's end.
+  | 'unsupported_type' | 'range_not_satisfiable';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, too_large: 413, rate_limited: 429, unavailable: 503,
+  unsupported_type: 415, range_not_satisfiable: 416,
 };
 
 export class KefuError extends Error {

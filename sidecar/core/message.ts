@@ -3,6 +3,10 @@
 export {
   ADMIN,
   type AgentEntry,
+  type Attachment,
+  type AttachmentLimits,
+  type AttachmentLink,
+  type UploadAnswer,
   type CannedReply,
   type Block,
   type ConversationCounts,
@@ -34,6 +38,7 @@ export type Scope = { kind: 'visitor'; visitorId: string } | { kind: 'agents' };
 
 export const VISITOR_ID = /^v_[A-Za-z0-9_-]{22}$/;
 export const AGENT_ID = /^agent:[A-Za-z0-9_.@-]{1,57}$/;
+export const ATTACHMENT_ID = /^a_[A-Za-z0-9_-]{22}$/;
 
 export function inScope(scope: Scope, m: { from: string; to: string }): boolean {
   return scope.kind === 'agents' || m.from === scope.visitorId || m.to === scope.visitorId;

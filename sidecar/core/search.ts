@@ -21,6 +21,7 @@ import type { MessageFeed } from './message-feed.js';
 import type { Store } from '../store/store.js';
 import { KefuError, errorCode } from './kefu-error.js';
 import { likeContains, SqlSearchStore } from '../store/search-store.js';
+import { rowContent } from './attachment-text.js';
 
 import type { SearchHit, SearchPage } from '../../protocol/wire.js';
 
@@ -102,7 +103,8 @@ export class Search {
     deps.feed.subscribe({
       messages: (batch) => {
         if (this.stopped || !this.db) return;
-        for (const m of batch) this.queue.set(m.mid, m.content);
+        // The row's text, file lines included, as the backfill reads it: a file is found by its name.
+        for (const m of batch) this.queue.set(m.mid, m.attachments ? rowContent(m.content, m.attachments) : m.content);
         this.scheduleFlush();
       },
       events: () => {},

@@ -37,12 +37,13 @@ export function writeCommonHeaders(allowedOrigins: readonly string[], req: Incom
   if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
     // PUT and DELETE: the console edits canned replies and lifts blocks.
     res.setHeader('Access-Control-Allow-Methods', 'GET,POST,PUT,DELETE,OPTIONS');
-    res.setHeader('Access-Control-Allow-Headers', 'Authorization,Content-Type');
+    // Range: a file fetched in parts (transports/attachment-api.ts).
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization,Content-Type,Range');
     res.setHeader('Access-Control-Max-Age', '600');
     return true;
   }
-  // Clients read Retry-After of a 429 to know when to try again.
-  res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+  // Clients read Retry-After of a 429 to know when to try again, and a file's name and range.
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After,Content-Disposition,Content-Range');
   return false;
 }
 

@@ -1,10 +1,10 @@
 // MySQL/MariaDB storage through a mysql2 pool. Every statement runs in
 // autocommit, so polls and the tail never sit inside an old REPEATABLE READ snapshot.
 import mysql from 'mysql2/promise';
-import type { Pool, PoolOptions, ResultSetHeader } from 'mysql2/promise';
+import type { Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise';
 import type { MysqlConnection } from '../config.js';
 import type { Logger } from '../logger.js';
-import { SqlStore, tableNames, type SqlDriver, type TableNames } from './sql-store.js';
+import { SqlStore, tableNames, type SqlDriver, type SqlRunner, type TableNames } from './sql-store.js';
 import { StoreUnavailableError, type Store } from './store.js';
 
 /** Errors that mean "the server is not there", as opposed to a bad statement. */
@@ -33,7 +33,11 @@ class MysqlDriver implements SqlDriver {
 
   private async exec<T>(sql: string, params: readonly unknown[]): Promise<T> {
     try {
-      const [result] = await this.pool.query(sql, params as unknown[]);
+      // Bytes (attachment chunks) go as a prepared statement's binary parameter: through
+      // query() a 256 KiB chunk would first be spelled out as 512 KiB of hex SQL text.
+      const [result] = params.some((p) => Buffer.isBuffer(p))
+        ? await this.pool.execute(sql, params as Parameters<Pool['execute']>[1])
+        : await this.pool.query(sql, params as unknown[]);
       return result as T;
     } catch (err) {
       throw isConnectionError(err) ? new StoreUnavailableError(err) : err;
@@ -51,6 +55,41 @@ class MysqlDriver implements SqlDriver {
 
   isDuplicateKey(err: unknown): boolean {
     return (err as { code?: string }).code === 'ER_DUP_ENTRY';
+  }
+
+  async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    let conn: PoolConnection;
+    try {
+      conn = await this.pool.getConnection();
+    } catch (err) {
+      throw isConnectionError(err) ? new StoreUnavailableError(err) : err;
+    }
+    const exec = async <R>(sql: string, params: readonly unknown[]): Promise<R> => {
+      try {
+        const [result] = await conn.query(sql, params as unknown[]);
+        return result as R;
+      } catch (err) {
+        throw isConnectionError(err) ? new StoreUnavailableError(err) : err;
+      }
+    };
+    const tx: SqlRunner = {
+      all: <R>(sql: string, params: readonly unknown[] = []) => exec<R[]>(sql, params),
+      run: async (sql: string, params: readonly unknown[] = []) => {
+        const r = await exec<ResultSetHeader>(sql, params);
+        return { affectedRows: r.affectedRows, insertId: Number(r.insertId) };
+      },
+    };
+    try {
+      await exec('START TRANSACTION', []);
+      const result = await work(tx);
+      await exec('COMMIT', []);
+      conn.release();
+      return result;
+    } catch (err) {
+      // A connection whose ROLLBACK fails is in no state to serve anyone else.
+      await conn.query('ROLLBACK').then(() => conn.release(), () => conn.destroy());
+      throw err;
+    }
   }
 
   close(): Promise<void> {
@@ -230,6 +269,34 @@ export class MysqlStore extends SqlStore implements Store {
       gram INT UNSIGNED NOT NULL, mid BIGINT UNSIGNED NOT NULL, PRIMARY KEY (gram, mid)
     ) ENGINE=InnoDB`);
     await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${this.t.searchState}\` (id TINYINT UNSIGNED NOT NULL PRIMARY KEY, upto BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB`);
+    // Attachments: what each file is (attachment-store.ts) and its bytes in rows of 256 KiB (db-blob-store.ts).
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${this.t.attachment}\` (
+      id CHAR(24) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+      visitor_id ${ASCII_ID} NOT NULL,
+      owner ${ASCII_ID} NOT NULL,
+      client_id ${ASCII_ID} NULL,
+      name VARCHAR(255) NOT NULL,
+      type VARCHAR(100) CHARACTER SET ascii NOT NULL,
+      size BIGINT UNSIGNED NOT NULL DEFAULT 0,
+      width INT UNSIGNED NULL, height INT UNSIGNED NULL,
+      mid BIGINT UNSIGNED NULL,
+      position TINYINT UNSIGNED NOT NULL DEFAULT 0,
+      status VARCHAR(10) CHARACTER SET ascii NOT NULL DEFAULT 'uploading',
+      store VARCHAR(8) CHARACTER SET ascii NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      UNIQUE KEY kefu_client (owner, client_id),
+      KEY kefu_mid (mid),
+      KEY kefu_visitor (visitor_id),
+      KEY kefu_sweep (status, created_at)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${this.t.attachmentChunk}\` (
+      blob_key ${ASCII_ID} NOT NULL,
+      seq INT UNSIGNED NOT NULL,
+      start_at BIGINT UNSIGNED NOT NULL,
+      data MEDIUMBLOB NOT NULL,
+      PRIMARY KEY (blob_key, seq),
+      KEY kefu_start (blob_key, start_at)
+    ) ENGINE=InnoDB`);
   }
 
   /** A seed-shaped table: add the columns Kefu needs, with defaults; never touch existing rows. */

@@ -5,7 +5,10 @@ import { messageConversation, type Audience, type Conversation, type KefuEvent, 
 import { SqlCannedStore } from './canned-store.js';
 import { SqlTeamStore } from './team-store.js';
 import { SqlDeskStore, toState, type ConversationFilter } from './desk-store.js';
-import type { IdRange, NewEvent, NewMessage, Store, StoredEvent, TailBatch, VisitorUpdate } from './store.js';
+import { SqlAttachmentStore } from './attachment-store.js';
+import { DbBlobStore } from './db-blob-store.js';
+import { FILE_MARK, visibleText } from '../core/attachment-text.js';
+import { AttachmentsTakenError, type IdRange, type NewEvent, type NewMessage, type Store, type StoredEvent, type TailBatch, type VisitorUpdate } from './store.js';
 
 export interface SqlDriver {
   all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
@@ -17,8 +20,13 @@ export interface SqlDriver {
   keepMax(key: string, col: string): string;
   /** Put after `email = ?` so it ignores case ('' where the column's collation already does). */
   readonly caseless: string;
+  /** Runs `work` in one transaction on one connection: all of it commits, or (it throws) none of it. */
+  transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** What a transaction's work may do. */
+export type SqlRunner = Pick<SqlDriver, 'all' | 'run'>;
 
 export interface TableNames {
   msg: string;
@@ -31,6 +39,8 @@ export interface TableNames {
   canned: string;
   search: string;
   searchState: string;
+  attachment: string;
+  attachmentChunk: string;
 }
 
 export function tableNames(prefix: string, msgTable: string): TableNames {
@@ -45,6 +55,8 @@ export function tableNames(prefix: string, msgTable: string): TableNames {
     canned: `${prefix}kefu_canned`,
     search: `${prefix}kefu_search`,
     searchState: `${prefix}kefu_search_state`,
+    attachment: `${prefix}kefu_attachment`,
+    attachmentChunk: `${prefix}kefu_attachment_chunk`,
   };
 }
 
@@ -195,12 +207,34 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
   readonly desk: SqlDeskStore;
   readonly canned: SqlCannedStore;
   readonly team: SqlTeamStore;
+  readonly attachments: SqlAttachmentStore;
+  readonly blobs: DbBlobStore;
 
   /** `bg`: where background writes run (store.ts); the same driver when the engine has one connection. */
   constructor(protected readonly db: SqlDriver, protected readonly t: TableNames, protected readonly bg: SqlDriver = db) {
     this.desk = new SqlDeskStore(db, t);
     this.canned = new SqlCannedStore(db, t);
     this.team = new SqlTeamStore(db, t);
+    this.attachments = new SqlAttachmentStore(db, t);
+    this.blobs = new DbBlobStore(db, t);
+  }
+
+  /**
+   * Gives messages that were sent with files their `attachments`, and their
+   * typed text in place of the row's (attachment-text.ts). Only rows whose
+   * text has a file line are looked up: messages without files cost nothing.
+   */
+  private async withAttachments(messages: Message[]): Promise<Message[]> {
+    const candidates = messages.filter((m) => m.content.includes(FILE_MARK));
+    if (!candidates.length) return messages;
+    const files = await this.attachments.forMessages([...new Set(candidates.map((m) => m.mid))]);
+    for (const m of candidates) {
+      const list = files.get(m.mid);
+      if (!list) continue;
+      m.attachments = list;
+      m.content = visibleText(m.content, list);
+    }
+    return messages;
   }
 
   async close(): Promise<void> {
@@ -210,18 +244,29 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
 
   async insertMessage(m: NewMessage): Promise<{ message: Message; created: boolean }> {
     const at = new Date();
+    const files = m.attachments ?? [];
+    const insert = (runner: SqlRunner) => runner.run(
+      `INSERT INTO \`${this.t.msg}\` (pos, rec, isread, content, created_at, client_id, from_name) VALUES (?, ?, 0, ?, ?, ?, ?)`,
+      [m.from, m.to, m.content, sqlTime(at), m.clientId, m.fromName],
+    );
     try {
-      const r = await this.db.run(
-        `INSERT INTO \`${this.t.msg}\` (pos, rec, isread, content, created_at, client_id, from_name) VALUES (?, ?, 0, ?, ?, ?, ?)`,
-        [m.from, m.to, m.content, sqlTime(at), m.clientId, m.fromName],
-      );
+      // With files, the row and the files' link to it commit together: whoever reads the row reads its files.
+      const r = files.length
+        ? await this.db.transaction(async (tx) => {
+          const written = await insert(tx);
+          const conversation = messageConversation(m.from, m.to);
+          if (!(await this.attachments.link(tx, written.insertId, files.map((f) => f.id), conversation, m.from))) throw new AttachmentsTakenError();
+          return written;
+        })
+        : await insert(this.db);
       // The row is what was written: no need to read it back.
       const message: Message = {
         mid: r.insertId, from: m.from, to: m.to, conversation: messageConversation(m.from, m.to),
-        content: m.content, createdAt: at.toISOString(), read: false,
+        content: files.length ? visibleText(m.content, files) : m.content, createdAt: at.toISOString(), read: false,
       };
       if (m.fromName) message.fromName = m.fromName;
       if (m.clientId) message.clientId = m.clientId;
+      if (files.length) message.attachments = files.map((f) => ({ ...f, mid: r.insertId }));
       return { message, created: true };
     } catch (err) {
       if (!m.clientId || !this.db.isDuplicateKey(err)) throw err;
@@ -230,7 +275,8 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
         [m.from, m.clientId],
       );
       if (!row) throw err;
-      return { message: toMessage(row), created: false };
+      const [message] = await this.withAttachments([toMessage(row)]);
+      return { message, created: false };
     }
   }
 
@@ -248,7 +294,7 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
       this.db.all<EventRow>(`${evSql} WHERE id > ? ORDER BY id LIMIT ?`, [afterEventId, limit]),
       lateEv ? this.db.all<EventRow>(`${evSql} WHERE ${lateEv.sql}`, lateEv.params) : [],
     ]);
-    const messages = [...fresh, ...lateRows].map(toMessage).sort((x, y) => x.mid - y.mid);
+    const messages = await this.withAttachments([...fresh, ...lateRows].map(toMessage).sort((x, y) => x.mid - y.mid));
     return { messages, events: [...events, ...lateEvents].map(toEvent).sort((x, y) => x.id - y.id) };
   }
 
@@ -293,13 +339,13 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
         scope.visitorId, before, limit, scope.visitorId, before, limit, limit,
       ]);
     }
-    return this.filterScope(scope, rows).reverse();
+    return (await this.filterScope(scope, rows)).reverse();
   }
 
   /** Exact, case-sensitive scope check: an adopted table may compare ids case-insensitively. */
-  private filterScope(scope: Scope, rows: MsgRow[]): Message[] {
+  private filterScope(scope: Scope, rows: MsgRow[]): Promise<Message[]> {
     const out = rows.map(toMessage);
-    return scope.kind === 'agents' ? out : out.filter((m) => m.from === scope.visitorId || m.to === scope.visitorId);
+    return this.withAttachments(scope.kind === 'agents' ? out : out.filter((m) => m.from === scope.visitorId || m.to === scope.visitorId));
   }
 
   async unreadRows(side: 'pos' | 'rec', ids: readonly string[], uptoMid: number): Promise<Array<{ mid: number; from: string; to: string }>> {
@@ -436,7 +482,7 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
       `SELECT DISTINCT visitor_id FROM \`${this.t.block}\` WHERE visitor_id IN (${marks(ids.length)})`,
       ids,
     );
-    const lastByMid = new Map(last.map((r) => [Number(r.mid), toMessage(r)]));
+    const lastByMid = new Map((await this.withAttachments(last.map(toMessage))).map((m) => [m.mid, m]));
     const unreadBy = new Map(unread.map((r) => [r.pos, Number(r.n)]));
     const blockedSet = new Set(blocked.map((r) => String(r.visitor_id)));
     return visitors.map((v) => {

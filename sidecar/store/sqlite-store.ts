@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SqlStore, tableNames, type SqlDriver } from './sql-store.js';
+import { SqlStore, tableNames, type SqlDriver, type SqlRunner } from './sql-store.js';
 import type { Store } from './store.js';
 
 class SqliteDriver implements SqlDriver {
@@ -15,13 +15,54 @@ class SqliteDriver implements SqlDriver {
   }
   constructor(readonly db: Database.Database) {}
 
-  async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  /**
+   * Settles when the open transaction ends. One connection serves every
+   * caller, so while a transaction's work awaits, other statements wait here:
+   * run between its statements, they would join it (and see its rows early).
+   */
+  private open: Promise<void> | null = null;
+
+  private allNow<T>(sql: string, params: readonly unknown[]): T[] {
     return this.db.prepare(sql).all(...(params as unknown[])) as T[];
   }
 
-  async run(sql: string, params: readonly unknown[] = []) {
+  private runNow(sql: string, params: readonly unknown[]) {
     const r = this.db.prepare(sql).run(...(params as unknown[]));
     return { affectedRows: r.changes, insertId: Number(r.lastInsertRowid) };
+  }
+
+  async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    while (this.open) await this.open;
+    return this.allNow<T>(sql, params);
+  }
+
+  async run(sql: string, params: readonly unknown[] = []) {
+    while (this.open) await this.open;
+    return this.runNow(sql, params);
+  }
+
+  async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    while (this.open) await this.open;
+    let done!: () => void;
+    this.open = new Promise<void>((resolve) => { done = resolve; });
+    const tx: SqlRunner = {
+      all: async <R>(sql: string, params: readonly unknown[] = []) => this.allNow<R>(sql, params),
+      run: async (sql: string, params: readonly unknown[] = []) => this.runNow(sql, params),
+    };
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(tx);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        this.db.exec('ROLLBACK');
+        throw err;
+      }
+    } finally {
+      this.open = null;
+      done();
+    }
   }
 
   isDuplicateKey(err: unknown): boolean {
@@ -129,6 +170,26 @@ export class SqliteStore extends SqlStore implements Store {
     this.driver.db.exec(`
       CREATE TABLE IF NOT EXISTS "${this.t.search}" (gram INTEGER NOT NULL, mid INTEGER NOT NULL, PRIMARY KEY (gram, mid)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS "${this.t.searchState}" (id INTEGER NOT NULL PRIMARY KEY, upto INTEGER NOT NULL);
+    `);
+    // Attachments: what each file is (attachment-store.ts) and its bytes in rows (db-blob-store.ts);
+    // a rowid table for those, as SQLite advises for rows far larger than a page.
+    const { attachment, attachmentChunk } = this.t;
+    this.driver.db.exec(`
+      CREATE TABLE IF NOT EXISTS "${attachment}" (
+        id TEXT NOT NULL PRIMARY KEY, visitor_id TEXT NOT NULL, owner TEXT NOT NULL, client_id TEXT NULL,
+        name TEXT NOT NULL, type TEXT NOT NULL, size INTEGER NOT NULL DEFAULT 0, width INTEGER NULL, height INTEGER NULL,
+        mid INTEGER NULL, position INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'uploading', store TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS "${attachment}_client" ON "${attachment}" (owner, client_id);
+      CREATE INDEX IF NOT EXISTS "${attachment}_mid" ON "${attachment}" (mid);
+      CREATE INDEX IF NOT EXISTS "${attachment}_visitor" ON "${attachment}" (visitor_id);
+      CREATE INDEX IF NOT EXISTS "${attachment}_sweep" ON "${attachment}" (status, created_at);
+      CREATE TABLE IF NOT EXISTS "${attachmentChunk}" (
+        blob_key TEXT NOT NULL, seq INTEGER NOT NULL, start_at INTEGER NOT NULL, data BLOB NOT NULL,
+        PRIMARY KEY (blob_key, seq)
+      );
+      CREATE INDEX IF NOT EXISTS "${attachmentChunk}_start" ON "${attachmentChunk}" (blob_key, start_at);
     `);
   }
 }

@@ -3,14 +3,23 @@
 import type { ConversationFilter, DeskStore } from './desk-store.js';
 import type { CannedStore } from './canned-store.js';
 import type { TeamStore } from './team-store.js';
-import type { Audience, Conversation, KefuEvent, Message, RelatedConversation, Scope, VisitorProfile } from '../core/message.js';
+import type { AttachmentStore } from './attachment-store.js';
+import type { BlobStore } from './blob-store.js';
+import type { Attachment, Audience, Conversation, KefuEvent, Message, RelatedConversation, Scope, VisitorProfile } from '../core/message.js';
 
 export interface NewMessage {
   from: string;
   to: string;
+  /** The row's text: with files, their lines too (core/attachment-text.ts). */
   content: string;
   clientId: string | null;
   fromName: string | null;
+  /**
+   * Files sent with it, in order: uploaded by `from` to this conversation and
+   * not yet sent. They are tied to the row in its own transaction; when any is
+   * not (any more) such a file, nothing is written and AttachmentsTakenError is thrown.
+   */
+  attachments?: readonly Attachment[];
 }
 
 export type IdRange = readonly [number, number];
@@ -109,6 +118,10 @@ export interface Store {
   readonly canned: CannedStore;
   /** What visitors see of the team: faces and the reply time (team-store.ts). */
   readonly team: TeamStore;
+  /** What each file is (attachment-store.ts); messages read from the store carry theirs. */
+  readonly attachments: AttachmentStore;
+  /** The database's own place for files' bytes (db-blob-store.ts). */
+  readonly blobs: BlobStore;
 
   /** Records a stream ticket as used; false when it was used before (a replay). */
   consumeTicket(jti: string, expiresAt: Date): Promise<boolean>;
@@ -116,6 +129,14 @@ export interface Store {
   /** Records an agent as seen (and `status`, when given) with the name and picture of their latest token; no `avatar`: none. */
   setAgentPresence(agent: { id: string; name: string; avatar?: string }, status: 'online' | 'away' | null, now: Date): Promise<void>;
   agentsOnline(since: Date): Promise<number>;
+}
+
+/** A message named a file that is not an unsent upload of its sender in its conversation (any more). */
+export class AttachmentsTakenError extends Error {
+  constructor() {
+    super('attachments are not unsent uploads of this sender');
+    this.name = 'AttachmentsTakenError';
+  }
 }
 
 /** The database cannot be reached: the protocol's 503 `unavailable`. */

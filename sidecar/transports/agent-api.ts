@@ -52,7 +52,7 @@ export function agentApiRoutes(router: Router, rt: Runtime): void {
   router.post('/api/agent/conversations/:visitorId/messages', auth, async (ctx) => {
     const visitorId = conversationParam(ctx.params.visitorId);
     const body = jsonBody(ctx);
-    const { message, created } = await rt.chat.sendFromAgent((ctx.state as AgentState).agent, visitorId, body.content, body.clientId);
+    const { message, created } = await rt.chat.sendFromAgent((ctx.state as AgentState).agent, visitorId, body.content, body.clientId, body.attachments);
     ctx.status = created ? 201 : 200;
     ctx.body = { message };
   });

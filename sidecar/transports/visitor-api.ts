@@ -60,7 +60,7 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
     const { visitorId } = ctx.state as VisitorState;
     const body = jsonBody(ctx);
     limitSending(rt, ctx, visitorId);
-    const { message, created } = await rt.chat.sendFromVisitor(visitorId, body.content, body.clientId, ctx.ip);
+    const { message, created } = await rt.chat.sendFromVisitor(visitorId, body.content, body.clientId, ctx.ip, body.attachments);
     ctx.status = created ? 201 : 200;
     ctx.body = { message };
   });

@@ -145,6 +145,8 @@ export class ScriptedStore implements Store {
   readonly desk = new Proxy({} as Store['desk'], { get: () => notUsed });
   readonly canned = new Proxy({} as Store['canned'], { get: () => notUsed });
   readonly team = new Proxy({} as Store['team'], { get: () => notUsed });
+  readonly attachments = new Proxy({} as Store['attachments'], { get: () => notUsed });
+  readonly blobs = new Proxy({} as Store['blobs'], { get: () => notUsed });
   touchVisitors = notUsed;
   noteActivity = notUsed;
   conversations = notUsed;

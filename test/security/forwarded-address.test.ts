@@ -268,7 +268,7 @@ describe('headers: polls (served before Koa) and Koa\'s API routes answer alike'
         expect(poll.status).toBe(token === v.token ? 200 : 401);
         expect(pick(poll.headers)).toEqual({
           'access-control-allow-origin': origin === LISTED ? LISTED : null,
-          'access-control-expose-headers': origin === LISTED ? 'Retry-After' : null,
+          'access-control-expose-headers': origin === LISTED ? 'Retry-After,Content-Disposition,Content-Range' : null,
           'cache-control': 'no-store', 'referrer-policy': 'no-referrer', vary: 'Origin', 'x-content-type-options': 'nosniff',
         });
       }
@@ -281,7 +281,7 @@ describe('headers: polls (served before Koa) and Koa\'s API routes answer alike'
     expect(listed.status).toBe(204);
     expect(listed.headers).toMatchObject({
       'access-control-allow-origin': LISTED, 'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',
-      'access-control-allow-headers': 'Authorization,Content-Type', 'access-control-max-age': '600', vary: 'Origin',
+      'access-control-allow-headers': 'Authorization,Content-Type,Range', 'access-control-max-age': '600', vary: 'Origin',
     });
     const other = await ask('https://evil.example');
     expect(Object.keys(other.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);

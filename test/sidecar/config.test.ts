@@ -105,4 +105,24 @@ describe('configuration', () => {
     await expect(loadConfig({ KEFU_ALLOWED_ORIGINS: 'not a url' })).rejects.toThrow(/KEFU_ALLOWED_ORIGINS/);
     await expect(loadConfig({ KEFU_DATABASE_URL: 'postgres://x' })).rejects.toThrow(/mysql:\/\//);
   });
+
+  it('reads the attachment settings: documented defaults, kinds by name, the S3 bucket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-cfg-'));
+    const c = await loadConfig({ KEFU_DATA_DIR: dir });
+    expect(c.attachments).toMatchObject({ maxBytes: 10 * 1024 * 1024, maxPerMessage: 5, store: 'db', s3: null, linkSeconds: 300, uploadTimeoutMs: 120_000 });
+    expect(c.attachments.types).toEqual(['png', 'jpeg', 'gif', 'webp', 'pdf', 'txt', 'docx', 'xlsx', 'pptx', 'odt', 'ods']);
+    const s3 = await loadConfig({
+      KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_TYPES: 'JPG, png,pdf', KEFU_ATTACHMENTS_STORE: 's3', KEFU_S3_BUCKET: 'files',
+      KEFU_S3_ENDPOINT: 'http://127.0.0.1:9000', KEFU_S3_ACCESS_KEY_ID: 'id', KEFU_S3_SECRET_ACCESS_KEY: 'key',
+    });
+    expect(s3.attachments.types).toEqual(['jpeg', 'png', 'pdf']);
+    expect(s3.attachments.s3).toEqual({
+      bucket: 'files', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', accessKeyId: 'id', secretAccessKey: 'key', forcePathStyle: true, prefix: 'kefu/',
+    });
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_TYPES: 'png,exe' })).rejects.toThrow('KEFU_ATTACHMENTS_TYPES: unknown kind "exe"');
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_STORE: 's3' })).rejects.toThrow('KEFU_ATTACHMENTS_STORE=s3 needs KEFU_S3_BUCKET');
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_STORE: 'disk' })).rejects.toThrow('KEFU_ATTACHMENTS_STORE must be db or s3');
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_S3_BUCKET: 'b', KEFU_S3_ACCESS_KEY_ID: 'only-half' })).rejects.toThrow(/go together/);
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_MAX_BYTES: '-1' })).rejects.toThrow(/KEFU_ATTACHMENTS_MAX_BYTES/);
+  });
 });

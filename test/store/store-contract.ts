@@ -1,7 +1,9 @@
 // One contract every store implementation passes (run by store.test.ts for
 // the embedded SQLite store and for MySQL/MariaDB).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../sidecar/store/store.js';
+import { AttachmentsTakenError, type Store } from '../../sidecar/store/store.js';
+import { rowContent } from '../../sidecar/core/attachment-text.js';
+import type { Attachment } from '../../sidecar/core/message.js';
 
 const V1 = 'v_AAAAAAAAAAAAAAAAAAAAAA';
 const V2 = 'v_BBBBBBBBBBBBBBBBBBBBBB';
@@ -299,6 +301,105 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(rows[1]).toEqual({ mid: b.mid, from: 'agent:7', to: V2, at: Date.parse(b.createdAt!) });
       expect((await store.team.exchanges(since, 2)).map((r) => r.mid)).toEqual([b.mid, c.mid]);
       expect(await store.team.exchanges(new Date(Date.now() + 60_000), 100)).toEqual([]);
+    });
+
+    describe('attachments', () => {
+      const V3 = 'v_CCCCCCCCCCCCCCCCCCCCCC';
+      let n = 0;
+      const fileId = () => `a_${String(++n).padStart(4, '0')}${'x'.repeat(18)}`;
+      /** An upload of `owner` to `visitorId`, finished: what Attachments.upload leaves. */
+      const uploaded = async (owner: string, visitorId: string, name: string, image = false, at = new Date()): Promise<Attachment> => {
+        const id = fileId();
+        await store.attachments.begin({ id, visitorId, owner, name: 'raw name', store: 'db' }, at);
+        const facts = { name, type: image ? 'image/png' : 'application/pdf', size: 1000 + n, width: image ? 64 : null, height: image ? 48 : null };
+        expect(await store.attachments.finish(id, facts, null)).toBe(true);
+        return image ? { id, ...facts, width: 64, height: 48, mid: null } : { id, name, type: facts.type, size: facts.size, mid: null };
+      };
+      const send = (from: string, to: string, text: string, files: Attachment[], clientId: string | null = null) =>
+        store.insertMessage({ from, to, content: rowContent(text, files), clientId, fromName: null, attachments: files });
+
+      it('ties files to their message in one write; every read gives them back, in order, with the typed text', async () => {
+        const { mid: before, eventId } = await store.latestIds();
+        const pic = await uploaded(V3, V3, '照片.png', true);
+        const pdf = await uploaded(V3, V3, 'invoice.pdf');
+        const { message, created } = await send(V3, 'admin', 'see these', [pic, pdf], 'files-1');
+        expect(created).toBe(true);
+        expect(message.content).toBe('see these');
+        expect(message.attachments).toEqual([{ ...pic, mid: message.mid }, { ...pdf, mid: message.mid }]);
+        const [fromHistory] = (await store.history({ kind: 'visitor', visitorId: V3 }, null, 1));
+        expect(fromHistory).toMatchObject({ mid: message.mid, content: 'see these', attachments: message.attachments });
+        const tailed = (await store.tail(before, [], eventId, [], 10)).messages.find((m) => m.mid === message.mid);
+        expect(tailed).toMatchObject({ content: 'see these', attachments: message.attachments });
+        const scoped = await store.scopeMessages({ kind: 'agents' }, before, message.mid, [], 10);
+        expect(scoped.find((m) => m.mid === message.mid)?.attachments).toEqual(message.attachments);
+        expect((await store.attachments.get(pic.id))).toMatchObject({ mid: message.mid, visitorId: V3, owner: V3, status: 'ready' });
+        // A retry of the send: the same message, its files included.
+        const again = await send(V3, 'admin', 'see these', [pic, pdf], 'files-1');
+        expect(again.created).toBe(false);
+        expect(again.message).toMatchObject({ mid: message.mid, content: 'see these', attachments: message.attachments });
+      });
+
+      it('sends a message of files alone, and refuses a file already sent or not the sender\'s, writing nothing', async () => {
+        const pdf = await uploaded(V3, V3, 'only.pdf');
+        const alone = await send(V3, 'admin', '', [pdf]);
+        expect(alone.message.content).toBe('');
+        expect(alone.message.attachments?.map((a) => a.id)).toEqual([pdf.id]);
+        const { mid } = await store.latestIds();
+        const fresh = await uploaded(V3, V3, 'fresh.pdf');
+        await expect(send(V3, 'admin', 'twice', [fresh, pdf])).rejects.toBeInstanceOf(AttachmentsTakenError);
+        const theirs = await uploaded(V2, V2, 'theirs.pdf');
+        await expect(send(V3, 'admin', 'not mine', [theirs])).rejects.toBeInstanceOf(AttachmentsTakenError);
+        const agentFile = await uploaded('agent:7', V3, 'from-agent.pdf');
+        await expect(send(V3, 'admin', 'the agent\'s', [agentFile])).rejects.toBeInstanceOf(AttachmentsTakenError);
+        expect((await store.latestIds()).mid).toBe(mid);
+        // Nothing was taken by the refused sends: the fresh file still goes out.
+        expect((await send(V3, 'admin', 'now', [fresh])).message.attachments?.[0].id).toBe(fresh.id);
+        // The agent sends its own file to the conversation.
+        expect((await send('agent:7', V3, 'from us', [agentFile])).message.attachments?.[0]).toMatchObject({ id: agentFile.id, name: 'from-agent.pdf' });
+      });
+
+      it('shows a row edited by hand as it reads, its files still attached', async () => {
+        const pdf = await uploaded(V3, V3, 'edited.pdf');
+        const { message } = await send(V3, 'admin', 'hello', [pdf]);
+        const files = await store.attachments.forMessages([message.mid]);
+        expect(files.get(message.mid)?.map((a) => a.id)).toEqual([pdf.id]);
+        // A row whose text no longer ends with the file lines (as PHP might leave it) keeps its text whole.
+        const { message: other } = await store.insertMessage({ from: V3, to: 'admin', content: '📎 not a file line', clientId: null, fromName: null });
+        const [back] = (await store.history({ kind: 'visitor', visitorId: V3 }, null, 1));
+        expect(back).toMatchObject({ mid: other.mid, content: '📎 not a file line' });
+        expect(back.attachments).toBeUndefined();
+      });
+
+      it('completes an upload once per uploader and clientId', async () => {
+        const [first, second] = [fileId(), fileId()];
+        for (const id of [first, second]) await store.attachments.begin({ id, visitorId: V3, owner: V3, name: 'a.pdf', store: 'db' }, new Date());
+        const facts = { name: 'a.pdf', type: 'application/pdf', size: 10, width: null, height: null };
+        expect(await store.attachments.finish(first, facts, 'up-1')).toBe(true);
+        expect(await store.attachments.finish(second, facts, 'up-1')).toBe(false);
+        expect((await store.attachments.byClientId(V3, 'up-1'))?.id).toBe(first);
+        expect(await store.attachments.byClientId('agent:7', 'up-1')).toBeNull();
+        expect((await store.attachments.getMany([second, 'a_nonexistent00000000000', first])).map((a) => a.id)).toEqual([second, first]);
+      });
+
+      it('finds the files to remove: cut-off uploads, files never sent, files whose conversation is gone', async () => {
+        const V4 = 'v_DDDDDDDDDDDDDDDDDDDDDD';
+        const V5 = 'v_EEEEEEEEEEEEEEEEEEEEEE';
+        const now = Date.now();
+        await store.upsertVisitor({ visitorId: V4 }, new Date(now));
+        const recent = await uploaded(V4, V4, 'recent.pdf');
+        const old = await uploaded(V4, V4, 'old.pdf', false, new Date(now - 2 * 24 * 3600_000));
+        const orphan = await uploaded(V5, V5, 'orphan.pdf');
+        const cut = fileId();
+        await store.attachments.begin({ id: cut, visitorId: V4, owner: V4, name: 'cut.pdf', store: 'db' }, new Date(now - 2 * 3600_000));
+        const mine = (files: Array<{ id: string }>) => files.map((f) => f.id).filter((id) => [recent.id, old.id, orphan.id, cut].includes(id)).sort();
+        const expired = await store.attachments.expired(new Date(now - 3600_000), new Date(now - 24 * 3600_000), 1000);
+        expect(mine(expired)).toEqual([old.id, orphan.id, cut].sort());
+        expect(expired.find((f) => f.id === cut)?.store).toBe('db');
+        await store.attachments.remove([old.id, orphan.id, cut]);
+        expect(await store.attachments.get(old.id)).toBeNull();
+        expect(mine(await store.attachments.expired(new Date(now - 3600_000), new Date(now - 24 * 3600_000), 1000))).toEqual([]);
+        expect((await store.attachments.get(recent.id))?.name).toBe('recent.pdf');
+      });
     });
   });
 }
