@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../client/types.js';
 import type { ConversationEvent } from '../protocol/wire.js';
+import { previewText } from './attachment-rules.js';
 import { Attention } from './attention.js';
 import type { AdminStrings } from './i18n/en.js';
 import type { InboxConversation, InboxController } from './inbox-controller.js';
@@ -65,11 +66,12 @@ export class AlertController implements ReactiveController {
 
   visitorMessage(c: InboxConversation, m: ChatMessage): void {
     const name = this.name(c);
-    this.liveText = `${name}: ${m.content}`;
+    const text = previewText(m, this.opts.strings().filesPreview);
+    this.liveText = `${name}: ${text}`;
     if (this.quiet) return;
     this.attention.chime();
     if (document.hidden || this.opts.inbox()?.selected !== c.visitorId) {
-      this.attention.notify(this.opts.strings().newMessageFrom(name), m.content, c.visitorId, () => this.opts.open(c.visitorId));
+      this.attention.notify(this.opts.strings().newMessageFrom(name), text, c.visitorId, () => this.opts.open(c.visitorId));
     }
   }
 
@@ -88,7 +90,7 @@ export class AlertController implements ReactiveController {
     if (!waiting.length) return;
     this.attention.chime();
     for (const c of waiting) {
-      this.attention.notify(this.opts.strings().waiting(this.name(c)), c.lastMessage?.content ?? '', c.visitorId, () => this.opts.open(c.visitorId));
+      this.attention.notify(this.opts.strings().waiting(this.name(c)), c.lastMessage ? previewText(c.lastMessage, this.opts.strings().filesPreview) : '', c.visitorId, () => this.opts.open(c.visitorId));
     }
   }
 }

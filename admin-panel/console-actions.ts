@@ -1,5 +1,6 @@
 import type { CannedDraft } from '../client/desk-api.js';
 import type { ConversationFilter, ConversationState, ConversationStatus } from '../protocol/wire.js';
+import type { AttachmentController } from './attachment-controller.js';
 import type { DeskController } from './desk-controller.js';
 import type { InboxController } from './inbox-controller.js';
 import type { KefuComposer } from './kefu-composer.js';
@@ -10,6 +11,7 @@ import type { ShortcutAction } from './shortcuts.js';
 export interface ConsoleParts {
   inbox(): InboxController | undefined;
   desk(): DeskController | undefined;
+  attachments(): AttachmentController | undefined;
   tools(): KefuDeskTools | undefined;
   composer(): KefuComposer | undefined;
   /** Opens a conversation (or none); `focus` puts the caret in the composer. */
@@ -50,7 +52,21 @@ export class ConsoleActions {
   private readonly listeners: Record<string, Listener> = {
     'kefu-select': (e: CustomEvent<{ visitorId: string }>) => this.parts.select(e.detail.visitorId),
     'kefu-back': () => this.parts.select(undefined),
-    'kefu-send': (e: CustomEvent<{ content: string }>) => this.inbox?.send(e.detail.content),
+    'kefu-send': (e: CustomEvent<{ content: string }>) => {
+      const id = this.inbox?.selected;
+      // The reply takes the conversation's uploaded files; none go while one is still uploading or failed.
+      const files = id ? this.parts.attachments()?.take(id) : [];
+      if (files) this.inbox?.send(e.detail.content, files);
+    },
+    'kefu-attach': (e: CustomEvent<{ files: File[] }>) => {
+      const id = this.inbox?.selected;
+      if (!id) return;
+      void this.parts.attachments()?.add(id, e.detail.files);
+      // Files go with a reply (notes carry none): a drop while writing a note switches to the reply.
+      void this.parts.composer()?.focusIn('reply');
+    },
+    'kefu-attach-remove': (e: CustomEvent<{ key: string }>) => this.withSelected((id) => this.parts.attachments()?.remove(id, e.detail.key)),
+    'kefu-attach-retry': (e: CustomEvent<{ key: string }>) => this.withSelected((id) => this.parts.attachments()?.retry(id, e.detail.key)),
     'kefu-retry': (e: CustomEvent<{ clientId: string }>) => this.inbox?.retry(e.detail.clientId),
     'kefu-typing': (e: CustomEvent<{ typing: boolean }>) => (e.detail.typing ? this.inbox?.noteTyping() : this.inbox?.stopTyping()),
     'kefu-load-older': () => this.inbox?.loadOlder(),
@@ -70,6 +86,11 @@ export class ConsoleActions {
     'kefu-search-open': (e: CustomEvent<{ visitorId: string; mid: number }>) => this.reveal(e.detail.visitorId, e.detail.mid),
     'kefu-tool-closed': () => this.desk?.clearError(),
   };
+
+  private withSelected(act: (visitorId: string) => void): void {
+    const id = this.inbox?.selected;
+    if (id) act(id);
+  }
 
   /** A keyboard shortcut; true when it did something (the key's default is then prevented). */
   shortcut(action: ShortcutAction): boolean {

@@ -10,7 +10,7 @@ import { jwtClaims, TokenSource } from '../client/token-source.js';
 import type { Transport, TransportHandlers } from '../client/transport.js';
 import { TypingSignal } from '../client/typing-signal.js';
 import type { ChatMessage, Conversation, FeedBatch, FeedStatus } from '../client/types.js';
-import { isTeam, type ConversationCounts, type ConversationEvent, type ConversationFilter, type ConversationState, type KefuEvent } from '../protocol/wire.js';
+import { isTeam, type Attachment, type ConversationCounts, type ConversationEvent, type ConversationFilter, type ConversationState, type KefuEvent } from '../protocol/wire.js';
 import { matchesFilter, shiftCounts } from './conversation-filter.js';
 
 export type Presence = 'online' | 'away';
@@ -26,6 +26,8 @@ export interface PendingReply {
   visitorId: string;
   content: string;
   state: 'sending' | 'failed';
+  /** Uploaded files it carries (sent again, by id, with a retry). */
+  attachments?: readonly Attachment[];
 }
 
 export interface InboxOptions {
@@ -91,7 +93,7 @@ export class InboxController implements ReactiveController {
   private listTimer: ReturnType<typeof setInterval> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly outbox = new Outbox<PendingReply, ChatMessage>({
-    deliver: (p) => this.withToken(() => this.api.send(p.visitorId, p.content, p.clientId)),
+    deliver: (p) => this.withToken(() => this.api.send(p.visitorId, p.content, p.clientId, p.attachments?.map((a) => a.id))),
     onDelivered: (message) => {
       this.applyMessage(message);
       this.changed();
@@ -460,13 +462,13 @@ export class InboxController implements ReactiveController {
     }
   }
 
-  /** Sends a reply to the selected conversation; false if there is nothing to send. */
-  send(text: string): boolean {
+  /** Sends a reply to the selected conversation, with uploaded files; false if there is nothing to send. */
+  send(text: string, attachments: readonly Attachment[] = []): boolean {
     const visitorId = this.selected;
     const content = text.trim();
-    if (!visitorId || !content || content.length > MAX_LENGTH) return false;
+    if (!visitorId || (!content && !attachments.length) || content.length > MAX_LENGTH) return false;
     this.stopTyping();
-    this.outbox.send({ visitorId, content });
+    this.outbox.send(attachments.length ? { visitorId, content, attachments } : { visitorId, content });
     return true;
   }
 

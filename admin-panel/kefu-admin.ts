@@ -5,6 +5,7 @@ import type { ChatMessage } from '../client/types.js';
 import { emit } from '../client/ui/emit.js';
 import type { ConversationEvent } from '../protocol/wire.js';
 import { AlertController } from './alert-controller.js';
+import { AttachmentController } from './attachment-controller.js';
 import { ConsoleActions } from './console-actions.js';
 import { renderBanners, renderHeader, signOutLink, type Handoff } from './console-header.js';
 import { DeskController } from './desk-controller.js';
@@ -32,11 +33,12 @@ import type { KefuDeskTools } from './kefu-desk-tools.js';
  * The shell: the header and banners (console-header.ts), the layout, and its
  * controllers: InboxController (the list, threads, replies), DeskController
  * (notes, colleagues viewing, the team, blocks, canned replies),
- * AlertController (chimes, notifications, reminders) and ShortcutController
- * (the keyboard). Their data goes down to the inner components as
- * properties; the components' events come back up to the shadow root, where
- * ConsoleActions acts on them and stops them (only the events below leave
- * the console).
+ * AttachmentController (files: the server's limits, uploads for replies,
+ * signed addresses), AlertController (chimes, notifications, reminders) and
+ * ShortcutController (the keyboard). Their data goes down to the inner
+ * components as properties; the components' events come back up to the
+ * shadow root, where ConsoleActions acts on them and stops them (only the
+ * events below leave the console).
  *
  * @attr token - the agent JWT
  * @attr token-url - where a fresh token is fetched (JSON `{token}`) before this one expires
@@ -91,9 +93,11 @@ export class KefuAdmin extends LitElement {
 
   private inbox?: InboxController;
   private desk?: DeskController;
+  private files?: AttachmentController;
   private readonly actions = new ConsoleActions({
     inbox: () => this.inbox,
     desk: () => this.desk,
+    attachments: () => this.files,
     tools: () => this.toolsEl,
     composer: () => this.composerEl,
     select: (visitorId, focus) => this.select(visitorId, focus),
@@ -180,6 +184,7 @@ export class KefuAdmin extends LitElement {
       me: () => inbox.me,
       withToken: (call) => inbox.withToken(call),
     });
+    this.files = new AttachmentController(this, { api: inbox.api, withToken: (call) => inbox.withToken(call) });
     this.inbox.viewing = !document.hidden;
   }
 
@@ -239,6 +244,7 @@ export class KefuAdmin extends LitElement {
     const c = id ? inbox.conversations.get(id) : undefined;
     const thread = id ? inbox.threads.get(id) : undefined;
     const desk = this.desk!;
+    const files = this.files!;
     return html`
       <div
         class="app ${id ? 'has-selection' : ''}"
@@ -290,6 +296,8 @@ export class KefuAdmin extends LitElement {
           .pendingNotes=${desk.pendingNotes.filter((n) => n.visitorId === id)}
           .viewers=${id ? desk.viewersOf(id) : []}
           .highlight=${this.highlight}
+          ?acceptFiles=${files.enabled}
+          .link=${files.link}
         >
           ${id
             ? html`<kefu-conversation-actions
@@ -306,6 +314,9 @@ export class KefuAdmin extends LitElement {
                   lang=${this.lang}
                   .canned=${desk.canned}
                   .values=${{ visitorName: c?.name, visitorEmail: c?.email, agentName: inbox.myName }}
+                  .limits=${files.limits}
+                  .files=${files.files(id)}
+                  .refused=${files.refused(id)}
                 ></kefu-composer>`
             : nothing}
         </kefu-conversation>

@@ -73,6 +73,27 @@ export const composerStyles = [
       font-weight: 600;
       white-space: nowrap;
     }
+    .send[aria-disabled='true'] {
+      cursor: not-allowed;
+      background: var(--_surface);
+      color: var(--_muted);
+      box-shadow: inset 0 0 0 1px var(--_line);
+    }
+    .attach {
+      flex: none;
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      width: 40px;
+      height: 40px;
+      border: 1px solid var(--_line);
+      border-radius: 8px;
+      background: var(--_bg);
+      color: var(--_muted);
+    }
+    .attach:hover {
+      color: var(--_text);
+    }
     .note-mode .send {
       background: #854d0e;
       color: #fff;

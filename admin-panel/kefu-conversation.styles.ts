@@ -16,7 +16,28 @@ export const conversationStyles = [
       flex-direction: column;
       height: 100%;
       min-width: 0;
-      min-height: 0;
+      min-height: 0;      position: relative;
+    }
+    .drop-zone {
+      position: absolute;
+      inset: 0;
+      z-index: 2;
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      margin: 8px;
+      border: 2px dashed var(--_accent);
+      border-radius: 12px;
+      background: color-mix(in srgb, var(--_bg) 88%, transparent);
+    }
+    .drop-zone p {
+      pointer-events: none;
+      margin: 0;
+      padding: 12px 16px;
+      border-radius: 8px;
+      background: var(--_bg);
+      color: var(--_text);
+      font-weight: 600;
     }
     .conv-head {
       display: flex;
@@ -54,7 +75,7 @@ export const conversationStyles = [
     }
     .msg.agent {
       align-self: flex-end;
-      align-items: flex-end;
+      align-items: flex-end;      --_files-align: flex-end;
     }
     .msg .name {
       font-size: var(--_t1, 12px);

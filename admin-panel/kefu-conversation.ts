@@ -1,12 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { linkify } from '../client/ui/linkify.js';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Typer } from '../client/chat-session.js';
 import type { ChatMessage } from '../client/types.js';
 import { emit } from '../client/ui/emit.js';
 import { messageMeta, pendingMessage, type PendingView } from '../client/ui/message-parts.js';
-import { ADMIN, isTeam, type Note } from '../protocol/wire.js';
+import { ADMIN, isTeam, type Attachment, type Note } from '../protocol/wire.js';
+import type { LinkFn } from './attachment-controller.js';
+import { loadAttachmentUi } from './attachment-rules.js';
 import type { PendingNote, Viewer } from './desk-controller.js';
 import { pickAdminStrings } from './i18n/pick-admin-strings.js';
 import type { InboxConversation } from './inbox-controller.js';
@@ -21,7 +23,10 @@ import { displayName, identityBadge, pageLabel } from './visitor-labels.js';
  * typing, and the slotted composer. It holds no network state: everything
  * comes in as properties, every wish goes out as an event. It keeps the
  * thread at the bottom while the agent is there, and in place while older
- * pages load above.
+ * pages load above. A message's files show under its text
+ * (`<kefu-attachment-list>`: images as thumbnails that open large, other
+ * files as cards with a download link), and files dragged onto the
+ * conversation are asked for as attachments of the reply.
  *
  * @slot actions - the conversation's toolbar, beside its name
  * @slot composer - the reply box, under the thread
@@ -30,10 +35,12 @@ import { displayName, identityBadge, pageLabel } from './visitor-labels.js';
  * @event kefu-retry-note - detail `{clientId}`: resend a failed note
  * @event kefu-load-older - the agent scrolled to the top and there is more history
  * @event kefu-back - the agent went back to the list (narrow layouts)
+ * @event kefu-attach - detail `{files}`: files dropped on the conversation (with `acceptFiles`)
  *
  * @csspart messages - the scrolling thread
  * @csspart message, bubble, meta - one message, its text and its time/state line
  * @csspart note - a team note in the thread
+ * @csspart files - a message's files
  *
  * @cssproperty --kefu-accent, --kefu-on-accent, --kefu-background, --kefu-text, --kefu-muted, --kefu-line, --kefu-surface
  */
@@ -46,7 +53,7 @@ export class KefuConversation extends LitElement {
   @property({ attribute: false }) conversation?: InboxConversation;
   @property({ attribute: false }) messages: readonly ChatMessage[] = [];
   /** Own replies not yet confirmed by the server. */
-  @property({ attribute: false }) pending: readonly PendingView[] = [];
+  @property({ attribute: false }) pending: readonly PendingReplyView[] = [];
   @property({ attribute: false }) typer?: Typer;
   /** Team notes, oldest first, and own ones on their way. */
   @property({ attribute: false }) notes: readonly Note[] = [];
@@ -61,7 +68,14 @@ export class KefuConversation extends LitElement {
   @property() me?: string;
   @property({ type: Boolean }) hasMore = false;
   @property({ type: Boolean }) loadingOlder = false;
+  /** Files dropped here become attachments of the reply. */
+  @property({ type: Boolean }) acceptFiles = false;
+  /** Gives a file's signed address, for the thread's images and downloads. */
+  @property({ attribute: false }) link?: LinkFn;
   @property() override lang = '';
+
+  /** Files are being dragged over the conversation. */
+  @state() private dropping = false;
 
   @query('.messages') private messagesEl?: HTMLElement;
 
@@ -73,6 +87,9 @@ export class KefuConversation extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('messages') && this.messages.some((m) => m.attachments?.length)) || (changed.has('pending') && this.pending.some((p) => p.attachments?.length))) {
+      void loadAttachmentUi();
+    }
     const el = this.messagesEl;
     if (el && !this.anchor) this.nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
     if (changed.has('visitorId')) this.nearBottom = true;
@@ -98,6 +115,22 @@ export class KefuConversation extends LitElement {
     emit(this, 'kefu-load-older');
   };
 
+  /** A drag that carries files (not text or a link from the page). */
+  private readonly handleDragOver = (e: DragEvent): void => {
+    if (!this.acceptFiles || !e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    this.dropping = true;
+  };
+
+  private readonly handleDrop = (e: DragEvent): void => {
+    this.dropping = false;
+    if (!this.acceptFiles || !e.dataTransfer?.files.length) return;
+    // Else the browser would open the file in place of the console.
+    e.preventDefault();
+    emit(this, 'kefu-attach', { files: [...e.dataTransfer.files] });
+  };
+
   override render(): TemplateResult {
     const t = this.t;
     const id = this.visitorId;
@@ -105,7 +138,10 @@ export class KefuConversation extends LitElement {
     const c = this.conversation;
     let previous = '';
     return html`
-      <main>
+      <main @dragenter=${this.handleDragOver} @dragover=${this.handleDragOver} @drop=${this.handleDrop}>
+        ${this.dropping
+          ? html`<div class="drop-zone" @dragleave=${() => (this.dropping = false)}><p>${t.dropFiles}</p></div>`
+          : nothing}
         <div class="conv-head">
           <button class="link-button back" type="button" @click=${() => emit(this, 'kefu-back')}>${t.back}</button>
           <span class="dot ${c?.online ? 'on' : ''}"></span>
@@ -131,7 +167,7 @@ export class KefuConversation extends LitElement {
               return this.renderMessage(m, showName);
             },
           )}
-          ${repeat(this.pending, (p) => p.clientId, (p) => pendingMessage(p, 'agent', t, (clientId) => emit(this, 'kefu-retry', { clientId })))}
+          ${repeat(this.pending, (p) => p.clientId, (p) => pendingMessage(p, 'agent', t, (clientId) => emit(this, 'kefu-retry', { clientId }), this.renderFiles(p.attachments)))}
           ${repeat(this.pendingNotes, (p) => p.clientId, (p) => this.renderNote(p))}
         </div>
         ${this.renderPresence()}
@@ -152,6 +188,11 @@ export class KefuConversation extends LitElement {
       ${typer ? html`<span class="typing">${t.typing(typer.name || (isTeam(typer.from) ? t.team : displayName(c, this.visitorId!, t)))}</span>` : nothing}
       ${names.length ? html`<span class="viewers">${t.alsoViewing(names.join(', '))}</span>` : nothing}
     </div>`;
+  }
+
+  private renderFiles(files: readonly Attachment[] | undefined): TemplateResult | typeof nothing {
+    if (!files?.length) return nothing;
+    return html`<kefu-attachment-list part="files" lang=${this.lang} .attachments=${files} .link=${this.link}></kefu-attachment-list>`;
   }
 
   private renderNote(n: Note | PendingNote): TemplateResult {
@@ -181,12 +222,16 @@ export class KefuConversation extends LitElement {
     return html`
       <div class="msg ${fromVisitor ? 'visitor' : 'agent'} ${!fromVisitor && !mine ? 'colleague' : ''} ${m.mid === this.highlight ? 'found' : ''}" part="message" data-mid=${m.mid}>
         ${showName ? html`<div class="name">${name}</div>` : nothing}
-        <div class="bubble" part="bubble">${linkify(m.content)}</div>
+        ${m.content || !m.attachments?.length ? html`<div class="bubble" part="bubble">${linkify(m.content)}</div>` : nothing}
+        ${this.renderFiles(m.attachments)}
         ${messageMeta(m.createdAt, this.lang, fromVisitor ? undefined : seen ? ['seen', t.seen] : ['sent', t.sent])}
       </div>
     `;
   }
 }
+
+/** A reply on its way, with the files it carries. */
+export type PendingReplyView = PendingView & { attachments?: readonly Attachment[] };
 
 declare global {
   interface HTMLElementTagNameMap {

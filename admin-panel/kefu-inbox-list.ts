@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { formatTime } from '../client/chat-session.js';
 import { emit } from '../client/ui/emit.js';
 import { isTeam, type ConversationCounts, type ConversationFilter } from '../protocol/wire.js';
+import { previewText } from './attachment-rules.js';
 import { TABS } from './conversation-filter.js';
 import { pickAdminStrings } from './i18n/pick-admin-strings.js';
 import type { InboxConversation } from './inbox-controller.js';
@@ -51,7 +52,7 @@ export class KefuInboxList extends LitElement {
   private shows(c: InboxConversation): boolean {
     const q = this.query.trim().toLowerCase();
     if (!q) return true;
-    return [c.visitorId, c.name, c.email, c.page, c.lastMessage?.content].some((v) => v && v.toLowerCase().includes(q));
+    return [c.visitorId, c.name, c.email, c.page, c.lastMessage && previewText(c.lastMessage, this.t.filesPreview)].some((v) => v && v.toLowerCase().includes(q));
   }
 
   private handleFilter(e: Event): void {
@@ -119,7 +120,7 @@ export class KefuInboxList extends LitElement {
         <span class="dot ${c.online ? 'on' : ''}" title=${c.online ? t.visitorOnline : t.visitorOffline}></span>
         <span class="who">${displayName(c, c.visitorId, t)}</span>
         <span class="when">${formatTime(c.lastMessage?.createdAt ?? c.lastMessageAt, this.lang)}</span>
-        <span class="last">${last && isTeam(last.from) && last.from === this.me ? t.youPrefix : ''}${last?.content ?? ''}</span>
+        <span class="last">${last && isTeam(last.from) && last.from === this.me ? t.youPrefix : ''}${last ? previewText(last, t.filesPreview) : ''}</span>
         ${c.unread ? html`<span class="count" aria-label=${t.unread(c.unread)}>${c.unread}</span>` : nothing}
         <span class="owner" data-owner=${c.assignee ?? ''}
           >${this.owner(c)}${status === 'open' ? '' : html` · <span class="status" data-status=${status}>${t.statusLabel[status]}</span>`}${waiting

@@ -1,5 +1,6 @@
 import { joinUrl, requestJson } from './request-json.js';
-import type { ConversationFilter, ConversationList, RelatedAnswer, RelatedConversation } from '../protocol/wire.js';
+import type { AttachmentLimits, AttachmentLink, ConversationFilter, ConversationList, RelatedAnswer, RelatedConversation } from '../protocol/wire.js';
+import type { UploadTarget } from './file-upload.js';
 import type { ChatMessage, PollAnswer } from './types.js';
 
 /** The agent half of PROTOCOL.md ("Agent API"), one method per route. */
@@ -33,12 +34,28 @@ export class AgentApi {
     return messages;
   }
 
-  async send(visitorId: string, content: string, clientId: string): Promise<ChatMessage> {
+  /** A reply; `attachments` are ids of this agent's uploads to the conversation (PROTOCOL.md, "Attachments"). */
+  async send(visitorId: string, content: string, clientId: string, attachments: readonly string[] = []): Promise<ChatMessage> {
     const { message } = await requestJson<{ message: ChatMessage }>(
       this.url(`/api/agent/conversations/${encodeURIComponent(visitorId)}/messages`),
-      { method: 'POST', token: this.getToken(), body: { content, clientId } },
+      { method: 'POST', token: this.getToken(), body: attachments.length ? { content, clientId, attachments } : { content, clientId } },
     );
     return message;
+  }
+
+  /** Where a file for this conversation is uploaded (client/file-upload.ts does the upload). */
+  uploadTarget(visitorId: string): UploadTarget {
+    return { base: this.base, path: `/kefu/api/agent/conversations/${encodeURIComponent(visitorId)}/attachments`, token: this.getToken };
+  }
+
+  /** What an upload may be (no token needed); `fetchLimits` in file-upload.ts asks the same, this one without loading that module. */
+  attachmentLimits(signal?: AbortSignal): Promise<AttachmentLimits> {
+    return requestJson<AttachmentLimits>(this.url('/api/attachments/limits'), { signal, cache: 'default' });
+  }
+
+  /** A short-lived address of a file that needs no header (`url` is a path under the sidecar's /kefu/). */
+  attachmentLink(id: string, signal?: AbortSignal): Promise<AttachmentLink> {
+    return requestJson<AttachmentLink>(this.url(`/api/attachments/${encodeURIComponent(id)}/link`), { token: this.getToken(), signal });
   }
 
   read(visitorId: string, upto: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { joinUrl, requestJson } from './request-json.js';
 import type { ChatMessage, PollAnswer, SessionAnswer, TeamAnswer } from './types.js';
+import type { AttachmentLimits } from '../protocol/wire.js';
 
 export interface SessionRequest {
   name?: string;
@@ -46,11 +47,12 @@ export class VisitorApi {
     return answer;
   }
 
-  async send(content: string, clientId: string, signal?: AbortSignal): Promise<ChatMessage> {
+  /** `attachments`: ids of finished uploads; `content` may then be empty. */
+  async send(content: string, clientId: string, attachments?: string[], signal?: AbortSignal): Promise<ChatMessage> {
     const { message } = await requestJson<{ message: ChatMessage }>(this.url('/api/visitor/messages'), {
       method: 'POST',
       token: this.token,
-      body: { content, clientId },
+      body: { content, clientId, attachments },
       signal,
     });
     return message;
@@ -76,6 +78,11 @@ export class VisitorApi {
   team(signal?: AbortSignal): Promise<TeamAnswer> {
     // The same for everyone: the browser may reuse it for the few seconds the sidecar allows.
     return requestJson<TeamAnswer>(this.url('/api/visitor/team'), { signal, cache: 'default' });
+  }
+
+  /** What files the server takes (no token; `maxBytes` 0: none), cached by the browser as the sidecar allows. */
+  limits(signal?: AbortSignal): Promise<AttachmentLimits> {
+    return requestJson<AttachmentLimits>(this.url('/api/attachments/limits'), { signal, cache: 'default' });
   }
 
   streamTicket(signal?: AbortSignal): Promise<{ ticket: string; expiresIn: number }> {

@@ -11,6 +11,7 @@ import { VisitorApi, type SessionRequest } from '../client/visitor-api.js';
 import type { TypingSignal } from '../client/typing-signal.js';
 import type { TransportHandlers } from '../client/transport.js';
 import type { ChatMessage, FeedBatch, FeedStatus, SessionAnswer, TeamAnswer, TeamMember } from '../client/types.js';
+import type { Attachment, AttachmentLimits } from '../protocol/wire.js';
 import { VisitorStorage } from './visitor-storage.js';
 
 export type TransportKind = FeedKind;
@@ -19,6 +20,8 @@ export type OwnState = 'sending' | 'sent' | 'read' | 'failed';
 export interface PendingMessage {
   clientId: string;
   content: string;
+  /** Uploaded files sent with it: every attempt names the same ids, under the same clientId. */
+  attachments?: Attachment[];
   state: 'sending' | 'failed';
   createdAt: string;
 }
@@ -66,6 +69,9 @@ export class ChatController implements ReactiveController {
   /** Who answers (faces, reply time): asked for when the panel opens, before any session exists. */
   team: TeamAnswer | undefined;
   private teamAsked = -2;
+  /** What files the server takes (`maxBytes` 0: none); undefined until it said. */
+  limits: AttachmentLimits | undefined;
+  private limitsAsked?: boolean;
   readonly log = new MessageLog();
   /** History paging: `hasMore`, `loading`. */
   readonly history = new HistoryPager(this.log, (before, limit, signal) => this.api.history(before, limit, signal), PAGE);
@@ -82,7 +88,7 @@ export class ChatController implements ReactiveController {
   private readonly outbox = new Outbox<PendingMessage, ChatMessage>({
     deliver: async (p) => {
       if (!this.started) await this.start();
-      return this.api.send(p.content, p.clientId);
+      return this.api.send(p.content, p.clientId, p.attachments?.map((a) => a.id));
     },
     onDelivered: (message) => {
       this.handleBatch({ messages: [message], events: [] }, false);
@@ -150,6 +156,26 @@ export class ChatController implements ReactiveController {
       this.teamAsked = -2;
       if (!signal.aborted) console.warn('kefu: could not load the team', err);
     }
+  }
+
+  /**
+   * Asks once what files the server takes (public and cached, like the
+   * team): the answer decides whether the attach button and its chunk load.
+   * Without an answer the chat goes on without it; messages with files still
+   * show them.
+   */
+  loadLimits(): void {
+    const signal = this.connection?.signal;
+    if (!signal || this.limitsAsked) return;
+    this.limitsAsked = true;
+    this.api.limits(signal).then(
+      (limits) => {
+        this.limits = limits;
+        this.changed();
+      },
+      // Cut off by the host leaving the page: asked again once it is back.
+      () => (this.limitsAsked = !signal.aborted),
+    );
   }
 
   /** Who of the team is typing right now. */
@@ -322,12 +348,12 @@ export class ChatController implements ReactiveController {
     this.changed();
   }
 
-  /** Sends a line; false when it is empty or too long. */
-  send(text: string): boolean {
+  /** Sends a line and any uploaded files; false when there is nothing to send or the text is too long. */
+  send(text: string, attachments: Attachment[] = []): boolean {
     const content = text.trim();
-    if (!content || content.length > MAX_LENGTH) return false;
+    if ((!content && !attachments.length) || content.length > MAX_LENGTH) return false;
     this.stopTyping();
-    this.outbox.send({ content, createdAt: new Date().toISOString() });
+    this.outbox.send({ content, attachments: attachments.length ? attachments : undefined, createdAt: new Date().toISOString() });
     return true;
   }
 

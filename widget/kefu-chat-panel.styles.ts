@@ -229,6 +229,9 @@ export const panelStyles = [
     white-space: pre-wrap;
     overflow-wrap: anywhere;
   }
+  .bubble a {
+    color: inherit;
+  }
   .own .bubble {
     border-radius: 14px 14px 4px 14px;
     background: var(--_accent);

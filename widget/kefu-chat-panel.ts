@@ -7,12 +7,12 @@ import { panelStyles } from './kefu-chat-panel.styles.js';
 import { pickLocale } from './i18n/pick-strings.js';
 import type { Strings } from './i18n/en.js';
 import type { TitleFlasher } from './title-flasher.js';
+import type { AttachmentParts } from './attachment-parts.js';
+import { CLOSE_ICON, SEND_ICON } from './icons.js';
 import { dayLabel, initials, threadRows, type ThreadRow } from './thread-rows.js';
 import type { ChatMessage, TeamMember } from '../client/types.js';
 import { ADMIN } from '../protocol/wire.js';
 
-const CLOSE_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>`;
-const SEND_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2.5-6.5L4 12z" /></svg>`;
 
 /**
  * The chat panel behind the `<kefu-chat>` launcher, loaded on demand. Not
@@ -28,6 +28,7 @@ const SEND_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 1
  * @csspart day - a date line where the day changes
  * @csspart message, bubble, meta, avatar - one message, its text, its time/state line (last of a group) and its sender's face (first of a group)
  * @csspart composer, input, send - the message box
+ * @csspart attach, tray - the paperclip button and the files picked for the next message (where the server takes files)
  * @csspart consent - the consent checkbox and its text, when the site asks for consent
  * @csspart form - the pre-chat and leave-a-message forms
  *
@@ -99,6 +100,12 @@ export class KefuChatPanel extends LitElement {
   /** The pre-chat form and consent box, loaded when the site turns either on. */
   private optIn?: typeof import('./opt-in-parts.js');
   private optInLoading = false;
+  /** Everything about files, loaded once the server takes files or a message carries some. */
+  private files?: AttachmentParts;
+  private filesLoading?: Promise<void>;
+  /** Addresses in messages as links, loaded with the first message that has one. */
+  private linkify?: (text: string) => unknown;
+  private linkifyLoading?: Promise<void>;
   private lastUnread = -1;
   private nearBottom = true;
   private anchor?: { height: number; top: number };
@@ -168,8 +175,8 @@ export class KefuChatPanel extends LitElement {
     return !!this.consent && !this.controller?.consentAt;
   }
 
-  /** Records consent when the form's box is ticked; false (and a notice) when it is not. */
-  private async takeConsent(form: HTMLFormElement | null): Promise<boolean> {
+  /** Records consent when the form's box is ticked; false (and a notice) when it is not. Also asked before a file's upload. */
+  async takeConsent(form: HTMLFormElement | null): Promise<boolean> {
     if (!this.needsConsent) return true;
     const box = form?.querySelector<HTMLInputElement>('input[name=consent]');
     if (!box?.checked) {
@@ -186,15 +193,41 @@ export class KefuChatPanel extends LitElement {
     if ((this.prechat || this.consent) && !this.optInLoading) {
       this.optInLoading = true;
       void import('./opt-in-parts.js').then((m) => {
-        const root = this.renderRoot as ShadowRoot;
-        if (root.adoptedStyleSheets && m.optInStyles.styleSheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, m.optInStyles.styleSheet];
+        this.adopt(m.optInStyles.styleSheet);
         this.optIn = m;
         this.requestUpdate();
       });
     }
+    if (this.controller?.limits?.maxBytes) this.attachmentParts();
     if (this.emptyThread) this.greetingShownAt ??= new Date().toISOString();
     const el = this.messagesEl;
     if (el && !this.anchor) this.nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  }
+
+  /** A chunk's styles join the panel's adopted sheets (never a <style>: strict CSPs block those). */
+  private adopt(sheet: CSSStyleSheet | undefined): void {
+    const root = this.renderRoot as ShadowRoot;
+    if (root.adoptedStyleSheets && sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  }
+
+  /** The files chunk: asked for the first time it is needed, there once loaded. */
+  private attachmentParts(): AttachmentParts | undefined {
+    this.filesLoading ??= import('./attachment-parts.js').then((m) => {
+      this.adopt(m.attachmentStyles.styleSheet);
+      this.files = new m.AttachmentParts(this, this.controller!);
+    });
+    return this.files;
+  }
+
+  /** A message's text, its web and mail addresses as links once linkify's few lines have loaded. */
+  private text(content: string): unknown {
+    if (/https?:\/\/|mailto:/i.test(content)) {
+      this.linkifyLoading ??= import('../client/ui/linkify.js').then((m) => {
+        this.linkify = m.linkify;
+        this.requestUpdate();
+      });
+    }
+    return this.linkify ? this.linkify(content) : content;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -212,7 +245,11 @@ export class KefuChatPanel extends LitElement {
         this.focusFirst();
       }
     }
-    if (this.open) void this.controller?.loadTeam();
+    if (this.open) {
+      void this.controller?.loadTeam();
+      // Whether files are on matters once the conversation shows (not to the pre-chat or offline form).
+      if (el) this.controller?.loadLimits();
+    }
     if (this.open && !document.hidden) this.controller?.markSeen();
     this.reportUnread();
   }
@@ -231,12 +268,14 @@ export class KefuChatPanel extends LitElement {
 
   private handleIncoming(messages: ChatMessage[]): void {
     const last = messages[messages.length - 1];
-    this.liveText = this.t.says(this.senderName(last), last.content);
+    // A message of files alone is told by their names.
+    const text = last.content || (last.attachments ?? []).map((a) => a.name).join(', ');
+    this.liveText = this.t.says(this.senderName(last), text);
     if (document.hidden) {
       const notice = `(${this.controller?.unread ?? 1}) ${this.t.newMessage}`;
       void import('./title-flasher.js').then((m) => (this.flasher ??= new m.TitleFlasher()).flash(notice));
     }
-    if (!this.open) emit(this, 'kefu-preview', { name: this.senderName(last), text: last.content });
+    if (!this.open) emit(this, 'kefu-preview', { name: this.senderName(last), text });
     // The chime's few lines load only for sites that turned sound on.
     if (this.sound && (!this.open || document.hidden)) void import('./chime.js').then((m) => m.chime());
   }
@@ -283,11 +322,16 @@ export class KefuChatPanel extends LitElement {
       this.notice = this.t.tooLong;
       return;
     }
-    if (ta.value.trim() && !(await this.takeConsent(ta.form))) return;
+    const files = this.files;
+    if ((ta.value.trim() || files?.tray.items.length) && !(await this.takeConsent(ta.form))) return;
     this.notice = '';
+    // Send waits for the files' uploads to end; nothing is sent when one failed.
+    const attachments = files ? await files.take() : [];
+    if (!attachments) return;
     const first = this.emptyThread;
-    if (this.controller.send(ta.value)) {
+    if (this.controller.send(ta.value, attachments)) {
       if (first) this.keptGreeting = this.greetingShownAt;
+      files?.clear();
       clearComposer(ta);
       this.nearBottom = true;
     }
@@ -348,6 +392,7 @@ export class KefuChatPanel extends LitElement {
         </header>
         ${!c ? nothing : this.needsPrechat ? this.renderPrechat() : this.showOfflineForm ? this.renderOffline() : this.renderConversation()}
         <div class="sr-only" aria-live="polite">${this.liveText}</div>
+        ${this.files?.overlay()}
       </section>
     `;
   }
@@ -426,13 +471,13 @@ export class KefuChatPanel extends LitElement {
       <div class="messages" part="messages" role="log" aria-live="off" tabindex="0" aria-label=${t.conversation} @scroll=${this.handleScroll}>
         ${c.history.loading ? html`<p class="note">${t.loadingOlder}</p>` : nothing}
         ${threadRows(thread).map((r) => this.renderRow(r, r.message.mid === lastOwn))}
-        ${c.pending.map((p) => pendingMessage(p, 'own', t, (id) => c.retry(id)))}
+        ${c.pending.map((p) => pendingMessage(p, 'own', t, (id) => c.retry(id), p.attachments && this.files?.list(p.attachments)))}
         ${this.offlineSent && c.online === 0 ? html`<p class="note">${t.offlineThanks}</p>` : nothing}
       </div>
       ${c.typing ? html`<div class="typing" part="typing">${t.typing(c.typing.name || t.anAgent)}</div>` : nothing}
       ${this.notice ? html`<p class="note" role="alert">${this.notice}</p>` : nothing}
       <form class="composer" part="composer" @submit=${this.handleComposerSubmit}>
-        ${this.renderConsent()}
+        ${this.renderConsent()}${this.files?.composer()}
         <textarea
           part="input"
           rows="1"
@@ -468,7 +513,8 @@ export class KefuChatPanel extends LitElement {
       ${row.day ? html`<p class="day" part="day">${dayLabel(row.day, locale, this.t.days)}</p>` : nothing}
       <div class="msg ${own ? 'own' : 'theirs'} ${m.mid ? '' : 'greeting'} ${row.tail ? 'tail' : ''}" part="message" data-mid=${m.mid || nothing} data-state=${state ?? nothing}>
         ${row.head && !own ? html`<div class="who">${face(name, c.member(m.from))}<span>${name}</span></div>` : nothing}
-        <div class="bubble" part="bubble">${m.content}</div>
+        ${m.content ? html`<div class="bubble" part="bubble">${this.text(m.content)}</div>` : nothing}
+        ${m.attachments?.length ? this.attachmentParts()?.list(m.attachments) : nothing}
         ${row.tail ? messageMeta(m.createdAt, locale, receipt && state ? [state, this.t[state]] : undefined) : nothing}
       </div>
     `;

@@ -56,7 +56,7 @@ const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
  * @csspart launcher - the round button
  * @csspart badge - the unread count on the launcher
  * @csspart preview - the bubble by the launcher with a reply that came while the panel was closed
- * @csspart panel, header, messages, message, bubble, composer, input, send, form, consent - inside the panel
+ * @csspart panel, header, messages, message, bubble, composer, input, send, attach, tray, form, consent - inside the panel
  *
  * @cssproperty --kefu-accent - accent colour (overrides the attribute)
  * @cssproperty --kefu-on-accent - text on the accent colour
@@ -205,7 +205,7 @@ export class KefuChat extends HTMLElement {
       await this.syncStrings(panel);
       panel.setAttribute(
         'exportparts',
-        'panel,header,heading,status,faces,avatar,close,messages,day,message,bubble,meta,composer,input,send,form,consent',
+        'panel,header,heading,status,faces,avatar,close,messages,day,message,bubble,meta,composer,input,send,attach,tray,form,consent',
       );
       this.panel = panel;
       this.syncPanel();

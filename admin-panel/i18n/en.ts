@@ -196,6 +196,37 @@ export const en = {
   shortcutSearch: 'Search conversations',
   shortcutHelp: 'Show keyboard shortcuts',
   shortcutEscape: 'Close the dialog or list',
+  // attachments
+  attach: 'Attach files',
+  dropFiles: 'Drop files to attach them to your reply',
+  trayLabel: 'Files for the reply',
+  fileUploading: 'Uploading…',
+  fileReady: 'Ready',
+  /** Visible text and accessible names: the name starts with the visible word. */
+  fileCancel: 'Cancel',
+  fileCancelLabel: (name: string) => `Cancel ${name}`,
+  fileRemove: 'Remove',
+  fileRemoveLabel: (name: string) => `Remove ${name}`,
+  fileRetryLabel: (name: string) => `Retry ${name}`,
+  fileProgress: (name: string) => `Uploading ${name}`,
+  refusedType: (name: string) => `${name}: this kind of file can’t be sent.`,
+  refusedSize: (name: string, limit: string) => `${name} is too large: files can be up to ${limit}.`,
+  refusedEmpty: (name: string) => `${name} is empty.`,
+  refusedCount: (max: number) => `A reply can carry at most ${max} files.`,
+  refusedOff: 'Files can’t be sent on this site.',
+  refusedOffline: 'Files can’t be sent right now: the server could not be reached.',
+  uploadType: 'The server refused this kind of file.',
+  uploadTooLarge: 'The file is too large.',
+  uploadNetwork: 'The server could not be reached.',
+  uploadBusy: 'Too many files at once. Try again in a moment.',
+  uploadFailed: 'The upload failed.',
+  filesUploading: 'Wait until every file is uploaded, then send.',
+  filesFailed: 'Remove or retry the files that failed, then send.',
+  noteNoFiles: 'Notes carry no files: switch to Reply to send them.',
+  fileDownload: 'Download',
+  fileDownloadLabel: (name: string) => `Download ${name}`,
+  /** The preview of a message that has files and no text: "📎 photo.png, invoice.pdf". */
+  filesPreview: (names: string) => `📎 ${names}`,
 };
 
 export type AdminStrings = typeof en;

@@ -25,11 +25,15 @@ export function messageMeta(createdAt: string | null | undefined, locale: string
   </div>`;
 }
 
-/** An own message on its way, or failed with a Retry button (same `clientId`, so it is stored once). */
-export function pendingMessage(p: PendingView, side: string, t: PendingLabels, retry: (clientId: string) => void): TemplateResult {
+/**
+ * An own message on its way, or failed with a Retry button (same `clientId`,
+ * so it is stored once); `files`, what its files look like, goes under its
+ * text (a message of files alone has no bubble).
+ */
+export function pendingMessage(p: PendingView, side: string, t: PendingLabels, retry: (clientId: string) => void, files?: unknown): TemplateResult {
   const failed = p.state === 'failed';
   return html`<div class="msg ${side} ${p.state}" part="message" data-client-id=${p.clientId}>
-    <div class="bubble" part="bubble">${p.content}</div>
+    ${p.content ? html`<div class="bubble" part="bubble">${p.content}</div>` : nothing}${files}
     <div class="meta" part="meta">
       <span class="state" data-state=${p.state}>${failed ? t.failed : t.sending}</span>
       ${failed ? html`<button class="retry" type="button" @click=${() => retry(p.clientId)}>${t.retry}</button>` : nothing}

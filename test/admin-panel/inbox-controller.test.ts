@@ -97,8 +97,28 @@ describe('InboxController', () => {
       expect(c.conversations.get('guest42')!.unread).toBe(0);
       expect(onVisitorMessage).toHaveBeenCalledTimes(2);
       expect(c.send('hello guest')).toBe(true);
-      await vi.waitFor(() => expect(send).toHaveBeenCalledWith('guest42', 'hello guest', expect.any(String)));
+      await vi.waitFor(() => expect(send).toHaveBeenCalledWith('guest42', 'hello guest', expect.any(String), undefined));
       await vi.waitFor(() => expect(c.threads.get('guest42')!.log.messages.map((m) => m.mid)).toEqual([1, 2, 5]));
+    });
+
+    it('sends uploaded files by id with a reply, with or without text, and again by id on a retry', async () => {
+      const { c } = inbox();
+      const file = { id: 'a_1', name: 'photo.png', size: 10, type: 'image/png', width: 1, height: 1, mid: null };
+      const send = vi.spyOn(c.api, 'send').mockRejectedValueOnce(new Error('offline')).mockImplementation(async (visitorId, content, clientId) => ({
+        ...msg(5, 'agent:1', visitorId), content, clientId, attachments: [{ ...file, mid: 5 }],
+      }));
+      vi.spyOn(c.api, 'history').mockResolvedValue([]);
+      await c.select('guest42');
+      expect(c.send('   ')).toBe(false);
+      expect(c.send('', [file])).toBe(true);
+      expect(c.pending).toMatchObject([{ content: '', attachments: [file] }]);
+      await vi.waitFor(() => expect(c.pending[0]?.state).toBe('failed'));
+      c.retry(c.pending[0]!.clientId);
+      await vi.waitFor(() => expect(c.pending).toEqual([]));
+      expect(send.mock.calls.map((call) => call.slice(1))).toEqual([
+        ['', expect.any(String), ['a_1']],
+        ['', send.mock.calls[0]![2], ['a_1']],
+      ]);
     });
 
     it('leaves a row between two team members out of the list', () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatController } from '../../widget/chat-controller.js';
 import type { ChatMessage } from '../../client/types.js';
+import type { Attachment, AttachmentLimits } from '../../protocol/wire.js';
 import { expectResumeFromCursor, fakeHost, heldUntilAborted } from '../client/fake-host.js';
 
 const ME = 'v_AAAAAAAAAAAAAAAAAAAAAA';
@@ -14,6 +15,9 @@ const msg = (mid: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({
   read: false,
   ...extra,
 });
+
+const file = (id: string, mid: number | null = null): Attachment => ({ id, name: `${id}.pdf`, size: 10, type: 'application/pdf', mid });
+const LIMITS: AttachmentLimits = { maxBytes: 1000, maxPerMessage: 5, types: ['application/pdf'], accept: '.pdf,application/pdf' };
 
 /** A controller that has "started" without a network: the tests feed it batches. */
 function controller(onIncoming?: (m: ChatMessage[]) => void) {
@@ -111,7 +115,36 @@ describe('ChatController', () => {
     const c = controller();
     expect(c.send('   \n ')).toBe(false);
     expect(c.send('x'.repeat(4001))).toBe(false);
+    expect(c.send('x'.repeat(4001), [file('a_1')])).toBe(false);
     expect(c.pending).toEqual([]);
+  });
+
+  it('sends files with no text, and names the same files under the same clientId when a failed send is retried', async () => {
+    const c = controller();
+    const calls: Parameters<typeof c.api.send>[] = [];
+    const stored = msg(9, { content: '', attachments: [file('a_1', 9), file('a_2', 9)] });
+    vi.spyOn(c.api, 'send').mockImplementation((...args) => {
+      calls.push(args);
+      return calls.length === 1 ? Promise.reject(new Error('offline')) : Promise.resolve({ ...stored, clientId: args[1] });
+    });
+    expect(c.send('  ', [file('a_1'), file('a_2')])).toBe(true);
+    await vi.waitFor(() => expect(c.pending[0]?.state).toBe('failed'));
+    expect(c.pending[0]).toMatchObject({ content: '', attachments: [{ id: 'a_1' }, { id: 'a_2' }] });
+    c.retry(c.pending[0].clientId);
+    await vi.waitFor(() => expect(c.pending).toEqual([]));
+    expect(calls.map(([content, clientId, ids]) => [content, clientId, ids])).toEqual([
+      ['', calls[0][1], ['a_1', 'a_2']],
+      ['', calls[0][1], ['a_1', 'a_2']],
+    ]);
+    expect(c.messages.map((m) => m.attachments?.map((a) => a.id))).toEqual([['a_1', 'a_2']]);
+  });
+
+  it('sends a line without files as before: no attachments on the wire', async () => {
+    const c = controller();
+    const send = vi.spyOn(c.api, 'send').mockImplementation((content, clientId) => Promise.resolve(msg(3, { content, clientId })));
+    c.send('hello');
+    await vi.waitFor(() => expect(c.pending).toEqual([]));
+    expect(send.mock.calls[0][2]).toBeUndefined();
   });
 
   describe('as a ReactiveController', () => {
@@ -156,6 +189,42 @@ describe('ChatController', () => {
       await expectResumeFromCursor(host, polls);
       expect(session).toHaveBeenCalledOnce();
       expect(history).toHaveBeenCalledOnce();
+      host.disconnect();
+    });
+
+    it('asks once what files the server takes, and again only when leaving the page cut the question off', async () => {
+      const { c, host } = connectedController();
+      const limits = vi.spyOn(c.api, 'limits').mockImplementationOnce((signal) => heldUntilAborted(signal!));
+      c.loadLimits();
+      expect(limits).not.toHaveBeenCalled();
+      host.connect();
+      c.loadLimits();
+      c.loadLimits();
+      expect(limits).toHaveBeenCalledOnce();
+      host.disconnect();
+      limits.mockRejectedValueOnce(new Error('down')).mockResolvedValue(LIMITS);
+      host.connect();
+      // Once the aborted question has settled, the next call asks again.
+      await vi.waitFor(() => {
+        c.loadLimits();
+        expect(limits).toHaveBeenCalledTimes(2);
+      });
+      // The controller's own handler was attached first, so it has run once this settles.
+      await (limits.mock.results[1].value as Promise<unknown>).catch(() => undefined);
+      // A server that failed to say is not asked on every render: files stay off on this page.
+      c.loadLimits();
+      expect(limits).toHaveBeenCalledTimes(2);
+      expect(c.limits).toBeUndefined();
+      host.disconnect();
+    });
+
+    it('keeps what the server said about files and asks its host to draw it', async () => {
+      const { c, host } = connectedController();
+      vi.spyOn(c.api, 'limits').mockResolvedValue(LIMITS);
+      host.connect();
+      c.loadLimits();
+      await vi.waitFor(() => expect(c.limits).toEqual(LIMITS));
+      expect(host.requestUpdate).toHaveBeenCalled();
       host.disconnect();
     });
 
