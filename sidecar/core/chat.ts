@@ -112,7 +112,7 @@ export class Chat {
     if (!files.length && !text) throw badRequest('content must not be empty');
     const result = await this.write({ from: visitorId, to: ADMIN, content: rowContent(text, files), clientId: cid, fromName: null, attachments: files }, visitorId);
     // After the answer's row is safe: a failure here leaves a resolved conversation resolved, never loses the message.
-    if (result.created) await this.afterWrite(this.deps.desk.visitorWrote(visitorId));
+    if (result.created) this.afterWrite(this.deps.desk.visitorWrote(visitorId));
     return result;
   }
 
@@ -125,18 +125,13 @@ export class Chat {
     this.deps.presence.agentSeen(agent);
     const result = await this.write({ from: agent.id, to: visitorId, content: rowContent(text, files), clientId: cid, fromName: agent.name || null, attachments: files }, visitorId);
     // Answering claims an unowned conversation (help-desk.ts).
-    if (result.created) await this.afterWrite(this.deps.desk.agentAnswered(agent, visitorId));
+    if (result.created) this.afterWrite(this.deps.desk.agentAnswered(agent, visitorId));
     return result;
   }
 
-  /**
-   * Work that follows a stored message (reopen, claim), finished before the
-   * sender hears back: a resolve that follows a message must never be undone
-   * by that message's late reopen. A failure is logged, not swallowed, and
-   * does not fail the send (the message is stored).
-   */
-  private async afterWrite(work: Promise<void>): Promise<void> {
-    await work.catch((err) => this.deps.log.warn('a conversation\'s status or owner was not updated after a message', { code: errorCode(err) }));
+  /** Work that follows a stored message; awaited by nobody, but a failure is logged, not swallowed. */
+  private afterWrite(work: Promise<void>): void {
+    work.catch((err) => this.deps.log.warn('a conversation\'s status or owner was not updated after a message', { code: errorCode(err) }));
   }
 
   private async write(m: Parameters<Store['insertMessage']>[0], visitorId: string) {
