@@ -122,9 +122,12 @@ describe('unreliable networks', () => {
     await mine.locator('.state[data-state=failed]').waitFor({ timeout: TIMEOUT });
     await mine.locator('button.retry').click();
     // The stored row shows up through the poll, or the next retry gets it back.
+    // The poll may replace the failed row between the look and the click, so a
+    // click that finds no button any more gives up quickly instead of waiting.
+    const retry = mine.locator('button.retry');
     await vi.waitFor(
       async () => {
-        if (await mine.locator('button.retry').isVisible()) await mine.locator('button.retry').click();
+        if (await retry.isVisible()) await retry.click({ timeout: 500 }).catch((err: Error) => expect(err.name).toBe('TimeoutError'));
         expect(await mine.locator('.state[data-state=sent], .state[data-state=read]').count()).toBe(1);
       },
       { timeout: TIMEOUT, interval: 300 },
