@@ -34,6 +34,15 @@ export class HelpDesk {
   private blockedVisitors = new Set<string>();
   private blockedAddresses = new Set<string>();
   private sweepTimer: NodeJS.Timeout | null = null;
+  /**
+   * Each conversation's message follow-up still on its way (reopen, claim). It
+   * runs after the sender has its answer, so an agent can act on the message
+   * before it lands; their change waits for it, or the late follow-up would
+   * undo it (reopen what they just resolved, claim what they just gave back).
+   * Within this process only: across processes the feed's latency is far
+   * longer than a follow-up's two queries.
+   */
+  private followUps = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: HelpDeskDeps) {}
 
@@ -90,7 +99,11 @@ export class HelpDesk {
    * A visitor wrote: a resolved conversation opens again, and with auto-assignment
    * an unowned one goes to the least busy agent online. Runs after the message is stored.
    */
-  async visitorWrote(visitorId: string): Promise<void> {
+  visitorWrote(visitorId: string): Promise<void> {
+    return this.followUp(visitorId, () => this.reopen(visitorId));
+  }
+
+  private async reopen(visitorId: string): Promise<void> {
     const state = await this.deps.store.desk.changeState(visitorId, { status: 'open', when: { status: 'resolved' } });
     if (state) await this.announce(state, 'system');
     if (this.deps.autoAssign) await this.autoAssign(visitorId, state);
@@ -109,13 +122,32 @@ export class HelpDesk {
   }
 
   /** An agent answered: an unowned conversation becomes theirs. */
-  async agentAnswered(agent: Agent, visitorId: string): Promise<void> {
-    const state = await this.deps.store.desk.changeState(visitorId, { assignee: { id: agent.id, name: agent.name || null }, when: { assignee: null } });
-    if (state) await this.announce(state, agent.id, agent.name);
+  agentAnswered(agent: Agent, visitorId: string): Promise<void> {
+    return this.followUp(visitorId, async () => {
+      const state = await this.deps.store.desk.changeState(visitorId, { assignee: { id: agent.id, name: agent.name || null }, when: { assignee: null } });
+      if (state) await this.announce(state, agent.id, agent.name);
+    });
+  }
+
+  /** Runs a message's follow-up after the conversation's earlier ones, and keeps it until done. */
+  private followUp(visitorId: string, work: () => Promise<void>): Promise<void> {
+    const run = this.settled(visitorId).then(work);
+    const kept = run.then(() => undefined, () => undefined);
+    this.followUps.set(visitorId, kept);
+    void kept.then(() => {
+      if (this.followUps.get(visitorId) === kept) this.followUps.delete(visitorId);
+    });
+    return run;
+  }
+
+  /** Resolves once the conversation's follow-ups are done; their failures are their senders' to log. */
+  private settled(visitorId: string): Promise<void> {
+    return this.followUps.get(visitorId) ?? Promise.resolve();
   }
 
   async setStatus(agent: Agent, visitorId: string, status: unknown): Promise<ConversationState> {
     if (status !== 'open' && status !== 'pending' && status !== 'resolved') throw badRequest('status must be "open", "pending" or "resolved"');
+    await this.settled(visitorId);
     const changed = await this.deps.store.desk.changeState(visitorId, { status: status as ConversationStatus });
     if (changed) await this.announce(changed, agent.id, agent.name);
     return changed ?? (await this.current(visitorId));
@@ -136,6 +168,7 @@ export class HelpDesk {
       if (!known && to !== agent.id) throw new KefuError('not_found', 'no such agent');
       assignee = { id: to as string, name: to === agent.id ? agent.name || null : (known?.name ?? null) };
     }
+    await this.settled(visitorId);
     const changed = await this.deps.store.desk.changeState(visitorId, { assignee });
     const state = changed ?? (await this.current(visitorId));
     if (changed || text) await this.announce(state, agent.id, agent.name, text || undefined);
