@@ -106,9 +106,6 @@ export const conversationStyles = [
       background: var(--_colleague-bg);
       color: var(--_text);
     }
-    .failed .bubble {
-      opacity: 0.6;
-    }
     .meta {
       font-size: var(--_t1, 12px);
       color: var(--_muted);

@@ -6,7 +6,9 @@ import { messagePartStyles } from '../client/ui/message-parts.styles.js';
 // --_on-accent on the accent. One type scale (--_t1 12px, --_t2 14px, --_t3
 // 16px) and one spacing scale (--_s1 4px … --_s5 20px) for every rule.
 // Dark: the same tokens, set when the visitor's system asks for it or the
-// site forces it with theme="dark"; theme="light" keeps the light set. The
+// site forces it with theme="dark"; theme="light" keeps the light set. On the
+// dark thread a red and the accent as text fall below 4.5:1, so a failure
+// says so in a light red and the retry link takes the text colour. The
 // dark set is written out twice: gzip makes the repeat nearly free, where an
 // interpolated fragment would cost the widget bytes at run time.
 // The font family is inherited from <kefu-chat>, which sets --kefu-font.
@@ -47,6 +49,8 @@ export const panelStyles = [
     --_surface: var(--kefu-surface, #111c2e);
     --_line: #334155;
     --_bubble: #1e293b;
+    --_danger-fg: #fca5a5;
+    --_accent-text: var(--_text);
     color-scheme: dark;
   }
   @media (prefers-color-scheme: dark) {
@@ -57,6 +61,8 @@ export const panelStyles = [
       --_surface: var(--kefu-surface, #111c2e);
       --_line: #334155;
       --_bubble: #1e293b;
+      --_danger-fg: #fca5a5;
+      --_accent-text: var(--_text);
       color-scheme: dark;
     }
   }
@@ -236,9 +242,6 @@ export const panelStyles = [
     border-radius: 14px 14px 4px 14px;
     background: var(--_accent);
     color: var(--_on-accent);
-  }
-  .failed .bubble {
-    opacity: 0.6;
   }
   .meta {
     display: flex;

@@ -103,4 +103,16 @@ describe.each(SIZES)('at $width×$height', (viewport) => {
     // Only what the widget adds: the rest of /demo stands for the site's own page.
     await expectNoSeriousViolations(visitor, 'kefu-chat');
   });
+
+  it('finds nothing serious in the widget with a message that failed to send', { timeout: 60_000 }, async () => {
+    await withConversation(); // an agent online, so the widget offers its composer
+    const page = await newPage(viewport);
+    await openWidget(page, `${rig.sidecar.url}/demo`);
+    await widget(page, '[part=status]').filter({ hasText: 'Online' }).waitFor({ timeout: TIMEOUT });
+    await page.route('**/kefu/api/visitor/messages', (route) => (route.request().method() === 'POST' ? route.abort('connectionreset') : route.fallback()));
+    const failed = `Lost on the way, see https://example.com/help (${viewport.width} px)`;
+    await visitorSends(page, failed);
+    await visitorMessage(page, failed).locator('button.retry').waitFor({ timeout: TIMEOUT });
+    await expectNoSeriousViolations(page, 'kefu-chat');
+  });
 });
