@@ -12,16 +12,14 @@
 //  - `--store=mysql` (default) runs against KEFU_BENCH_MYSQL (the local MariaDB,
 //    a fresh table prefix, dropped at the end), `sqlite` against a temp folder,
 //    `s3` against an s3rver bucket started in this process (database: SQLite).
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
+import { buildSidecar, startSidecar } from './lib/sidecar.mjs';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const STORE = opt('store', 'mysql');
@@ -33,65 +31,9 @@ const MiB = 2 ** 20;
 const SIZE = Number(opt('mib', 10)) * MiB; // KEFU_ATTACHMENTS_MAX_BYTES's default: the largest file a visitor may send
 const started = performance.now();
 const log = (...a) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s]`, ...a);
-const children = new Set();
-process.on('exit', () => { for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
-
-// ---------------------------------------------------------------- sidecar
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : e.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
-  }
-  return newest;
-}
-
-function build() {
-  const main = join(ROOT, 'dist/sidecar/main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(ROOT, 'sidecar'))) return;
-  log('building the sidecar (tsc -p tsconfig.build.json)');
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0 && !existsSync(main)) throw new Error(`sidecar build failed:\n${r.stdout}${r.stderr}`);
-  if (r.status !== 0) log('warning: tsc reported errors; using the sidecar as built');
-}
-
 async function startKefu(env) {
-  const port = 19800 + Math.floor(Math.random() * 400);
-  const child = spawn(process.execPath, [join(ROOT, 'bin/kefu.js'), 'serve'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KEFU_SECRET: SECRET, KEFU_PORT: String(port), KEFU_HOST: '127.0.0.1', KEFU_LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let output = '';
-  const keep = (d) => { output = (output + d).slice(-4000); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const base = `http://127.0.0.1:${port}/kefu`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`kefu exited: ${output}`);
-    try {
-      if ((await fetch(`${base}/health`, { signal: AbortSignal.timeout(1000) })).ok) break;
-    } catch { /* not yet */ }
-    if (Date.now() > deadline) throw new Error(`kefu did not start: ${output}`);
-    await sleep(100);
-  }
-  return {
-    base,
-    pid: child.pid,
-    get output() { return output; },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
+  const kefu = await startSidecar({ port: 19800 + Math.floor(Math.random() * 400), env: { KEFU_SECRET: SECRET, ...env } });
+  return Object.assign(kefu, { base: `${kefu.origin}/kefu` });
 }
 
 // ---------------------------------------------------------------- memory of the sidecar
@@ -172,7 +114,7 @@ async function download(kefu, token, id, range) {
 // ---------------------------------------------------------------- run
 
 async function main() {
-  build();
+  buildSidecar(log);
   let env = {};
   let cleanup = async () => {};
   let where = STORE;
@@ -219,7 +161,9 @@ async function main() {
         const a = up.result;
         const whole = await measured(kefu.pid, () => download(kefu, v.token, a.id));
         if (whole.result !== a.size) throw new Error(`downloaded ${whole.result} of ${a.size} bytes`);
-        const part = await measured(kefu.pid, () => download(kefu, v.token, a.id, `bytes=${4 * MiB}-${5 * MiB - 1}`));
+        // A MiB from the middle (from 4 MiB in when the file is large enough), as a video player or a PDF viewer asks.
+        const from = Math.max(0, Math.min(4 * MiB, a.size - MiB));
+        const part = await measured(kefu.pid, () => download(kefu, v.token, a.id, `bytes=${from}-${Math.min(from + MiB, a.size) - 1}`));
         const mbs = (n, ms) => (n / MiB / (ms / 1000)).toFixed(1);
         rows.push({ round, kind, step: 'upload', bytes: bytes.length, ...up, rate: mbs(bytes.length, up.ms) });
         rows.push({ round, kind, step: 'download', bytes: a.size, ...whole, rate: mbs(a.size, whole.ms) });

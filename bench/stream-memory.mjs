@@ -28,14 +28,15 @@
 // document's bytes for Network.getResponseBody, counted in the renderer's
 // memory and kept after the frame is gone (about 8 MiB more at 6 MiB of
 // stream, on Chromium 156). `--network-agent` enables it, to show its share.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuSeconds } from './lib/procs.mjs';
+import { buildSidecar, killOnExit, startSidecar } from './lib/sidecar.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CHROMIUM = process.env.KEFU_CHROMIUM ?? '/usr/bin/chromium';
@@ -62,69 +63,21 @@ const SECRET = 'kefu-bench-secret-0123456789abcdef';
 const started = performance.now();
 const log = (...a) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s]`, ...a);
 let nextPort = 19400 + Math.floor(Math.random() * 400) * 4;
-// Sidecars and browsers this run started: killed if it dies before stopping them itself.
-const children = new Set();
-process.on('exit', () => { for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
-
-// ---------------------------------------------------------------- sidecar
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : e.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
-  }
-  return newest;
-}
-
-function build() {
-  const main = join(ROOT, 'dist/sidecar/main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(ROOT, 'sidecar'))) return;
-  log('building the sidecar (tsc -p tsconfig.build.json)');
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0 && !existsSync(main)) throw new Error(`sidecar build failed:\n${r.stdout}${r.stderr}`);
-  if (r.status !== 0) log('warning: tsc reported errors; using the sidecar as built');
-}
-
 async function startKefu(label, extra) {
-  const port = nextPort++;
   const dataDir = mkdtempSync(join(os.tmpdir(), 'kefu-stream-mem-'));
-  const child = spawn(process.execPath, [join(ROOT, 'bin/kefu.js'), 'serve'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const kefu = await startSidecar({
+    label,
+    port: nextPort++,
     env: {
-      ...process.env, KEFU_SECRET: SECRET, KEFU_PORT: String(port), KEFU_HOST: '127.0.0.1', KEFU_DATA_DIR: dataDir,
-      KEFU_LOG_LEVEL: 'warn', KEFU_MAX_HELD_PER_IP: '1000000', KEFU_VISITOR_SEND_BURST: '10000',
-      KEFU_VISITOR_SEND_PER_SECOND: '10000', KEFU_IP_SEND_PER_MINUTE: '1000000', NODE_ENV: 'production', ...extra,
+      KEFU_SECRET: SECRET, KEFU_DATA_DIR: dataDir, KEFU_MAX_HELD_PER_IP: '1000000', KEFU_VISITOR_SEND_BURST: '10000',
+      KEFU_VISITOR_SEND_PER_SECOND: '10000', KEFU_IP_SEND_PER_MINUTE: '1000000', ...extra,
     },
   });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let output = '';
-  const keep = (d) => { output = (output + d).slice(-4000); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${label} exited: ${output}`);
-    try {
-      if ((await fetch(`${base}/kefu/health`, { signal: AbortSignal.timeout(1000) })).ok) break;
-    } catch { /* not yet */ }
-    if (Date.now() > deadline) throw new Error(`${label} did not start: ${output}`);
-    await sleep(100);
-  }
   return {
-    base,
-    get output() { return output; },
+    base: kefu.origin,
+    get output() { return kefu.output; },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(t);
-      }
+      await kefu.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -361,8 +314,7 @@ async function launchChromium() {
     '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
     '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank',
   ], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
-  children.add(proc);
-  proc.once('exit', () => children.delete(proc));
+  killOnExit(proc);
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
   const out = proc.stdio[3];
@@ -743,7 +695,7 @@ function growthAt(rows, mib) {
 }
 
 async function main() {
-  build();
+  buildSidecar(log);
   const local = await startLocal();
   const kefu = await startKefu('kefu', {
     KEFU_ALLOWED_ORIGINS: `${local.origin},${local.replayOrigin}`, KEFU_STREAM_MAX_BYTES: String(CAP), KEFU_STREAM_MAX_MS: '300000',

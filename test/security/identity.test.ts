@@ -3,9 +3,8 @@
 // browser, what a visitor typed is never merged into a user's history, and a
 // token of one WordPress network site opens nothing on another site's sidecar.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHmac } from 'node:crypto';
-import { base64url } from 'jose';
 import { startSidecar, TEST_SECRET, type TestSidecar } from '../helpers/sidecar.js';
+import { signedToken } from '../helpers/signed-token.js';
 import { expectError, request } from '../helpers/http-probe.js';
 import { loadConfig } from '../../sidecar/config.js';
 import { parseWpConfig } from '../../sidecar/wp-config.js';
@@ -14,11 +13,7 @@ type Session = { visitorId: string; token: string; name: string | null; email: s
 
 const now = () => Math.floor(Date.now() / 1000);
 
-function signed(claims: Record<string, unknown>, secret = TEST_SECRET): string {
-  const h = base64url.encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const p = base64url.encode(JSON.stringify(claims));
-  return `${h}.${p}.${createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url')}`;
-}
+const signed = signedToken;
 
 const identity = (over: Record<string, unknown> = {}, secret = TEST_SECRET) =>
   signed({ typ: 'identity', sub: 'user:42', name: 'Grace Customer', email: 'grace@example.test', iat: now(), exp: now() + 600, ...over }, secret);

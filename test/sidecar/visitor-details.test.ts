@@ -4,10 +4,9 @@
 // and nothing written, when Intl does not know it), and a person's other
 // conversations, by verified user and by email, for agents only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHmac } from 'node:crypto';
-import { base64url } from 'jose';
 import type { RowDataPacket } from 'mysql2';
-import { startSidecar, TEST_SECRET, type TestSidecar } from '../helpers/sidecar.js';
+import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
+import { signedToken } from '../helpers/signed-token.js';
 import { call, poll, send } from '../helpers/api.js';
 import { connectTestDb } from '../helpers/mysql.js';
 
@@ -21,9 +20,7 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /** An identity token as the site signs it for a logged-in user. */
 function identity(sub: string, name: string, email: string): string {
-  const h = base64url.encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const p = base64url.encode(JSON.stringify({ typ: 'identity', sub, name, email, iat: now(), exp: now() + 600 }));
-  return `${h}.${p}.${createHmac('sha256', TEST_SECRET).update(`${h}.${p}`).digest('base64url')}`;
+  return signedToken({ typ: 'identity', sub, name, email, iat: now(), exp: now() + 600 });
 }
 
 for (const store of ['sqlite', 'mysql'] as const) {
