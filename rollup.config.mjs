@@ -8,26 +8,10 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import minifyTemplates from './scripts/rollup-minify-templates.mjs';
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import dropStaleChunks from './scripts/rollup-drop-stale-chunks.mjs';
 
-// Hashed chunks of earlier builds would pile up in dist/public (and be
-// served for nothing): after writing, drop same-named chunks with other hashes.
-// The widget and console builds share the folder and can both emit a chunk
-// of the same module (the opt-in transports), with different hashes: what
-// either build of this run wrote stays.
+// What both builds of this run wrote (scripts/rollup-drop-stale-chunks.mjs).
 const writtenThisRun = new Set();
-const dropStaleChunks = () => ({
-  name: 'kefu-drop-stale-chunks',
-  writeBundle(options, bundle) {
-    for (const name of Object.keys(bundle)) writtenThisRun.add(name);
-    const fresh = writtenThisRun;
-    const prefixes = [...fresh].map((f) => /^(.+)-[A-Za-z0-9_-]{8}\.js$/.exec(f)?.[1]).filter(Boolean);
-    for (const file of readdirSync(options.dir)) {
-      if (!fresh.has(file) && prefixes.some((p) => new RegExp(`^${p}-[A-Za-z0-9_-]{8}\\.js$`).test(file))) rmSync(join(options.dir, file));
-    }
-  },
-});
 
 const plugins = () => [
   // Lit's production build whatever NODE_ENV says (vitest sets it to 'test', which picks Lit's dev build).
@@ -49,7 +33,7 @@ const plugins = () => [
     outputToFilesystem: false,
   }),
   minifyTemplates(),
-  dropStaleChunks(),
+  dropStaleChunks(writtenThisRun),
   terser({
     ecma: 2020,
     module: true,

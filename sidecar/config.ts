@@ -1,7 +1,7 @@
 // The only module that reads process.env: every option once, defaults beside it.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readWpConfig, parseDbHost, type MysqlHost } from './wp-config.js';
 import { DEFAULT_KIND_NAMES, FILE_KINDS, kindName } from './core/attachment-types.js';
 
@@ -83,10 +83,18 @@ export interface AttachmentSettings {
   readonly maxPerMessage: number;
   /** Short names of the accepted kinds (core/attachment-types.ts). */
   readonly types: readonly string[];
-  /** Where new files' bytes go: the database (chunks, the default) or the S3 bucket. */
-  readonly store: 'db' | 's3';
+  /** Where new files' bytes go: the database (chunks, the default), the S3 bucket or the folder. */
+  readonly store: 'db' | 's3' | 'folder';
   /** Set when KEFU_S3_BUCKET is: files stored there stay readable after a switch back to `db`. */
   readonly s3: S3Settings | null;
+  /**
+   * The folder for `folder` (store/folder-blob-store.ts), absolute: KEFU_ATTACHMENTS_DIR,
+   * else with KEFU_WP_CONFIG `<its folder>/wp-content/uploads/kefu-files` (the
+   * plugin removes that folder when the owner asked for chat history to go on
+   * uninstall), else null. Like `s3`, known even when another store is written
+   * to, so files kept there stay readable after a switch.
+   */
+  readonly dir: string | null;
   /** Life of a signed download address. */
   readonly linkSeconds: number;
   /** How long one upload may take to arrive; every other request keeps the 20 s of server.ts. */
@@ -195,6 +203,16 @@ function s3Settings(env: Env): S3Settings | null {
   };
 }
 
+/** The uploads folder is WordPress's usual place for files; the plugin knows this name too. */
+const WP_ATTACHMENTS_DIR = join('wp-content', 'uploads', 'kefu-files');
+
+function attachmentsDir(env: Env): string | null {
+  const dir = env.KEFU_ATTACHMENTS_DIR?.trim();
+  if (dir) return resolve(dir);
+  if (env.KEFU_WP_CONFIG) return join(dirname(resolve(env.KEFU_WP_CONFIG)), WP_ATTACHMENTS_DIR);
+  return null;
+}
+
 function attachmentSettings(env: Env): AttachmentSettings {
   const types = env.KEFU_ATTACHMENTS_TYPES === undefined || env.KEFU_ATTACHMENTS_TYPES.trim() === ''
     ? DEFAULT_KIND_NAMES
@@ -204,15 +222,18 @@ function attachmentSettings(env: Env): AttachmentSettings {
       return name;
     }))];
   const store = env.KEFU_ATTACHMENTS_STORE?.trim() || 'db';
-  if (store !== 'db' && store !== 's3') throw new Error('KEFU_ATTACHMENTS_STORE must be db or s3');
+  if (store !== 'db' && store !== 's3' && store !== 'folder') throw new Error('KEFU_ATTACHMENTS_STORE must be db, s3 or folder');
   const s3 = s3Settings(env);
   if (store === 's3' && !s3) throw new Error('KEFU_ATTACHMENTS_STORE=s3 needs KEFU_S3_BUCKET');
+  const dir = attachmentsDir(env);
+  if (store === 'folder' && !dir) throw new Error('KEFU_ATTACHMENTS_STORE=folder needs KEFU_ATTACHMENTS_DIR (or KEFU_WP_CONFIG, whose site keeps them in wp-content/uploads/kefu-files)');
   return Object.freeze({
     maxBytes: int(env, 'KEFU_ATTACHMENTS_MAX_BYTES', 10 * 1024 * 1024, 0, 100 * 1024 * 1024),
     maxPerMessage: int(env, 'KEFU_ATTACHMENTS_MAX_PER_MESSAGE', 5, 1, 20),
     types: Object.freeze(types),
     store,
     s3: s3 && Object.freeze(s3),
+    dir,
     linkSeconds: int(env, 'KEFU_ATTACHMENTS_LINK_SECONDS', 300, 10, 24 * 3600),
     uploadTimeoutMs: int(env, 'KEFU_ATTACHMENTS_UPLOAD_SECONDS', 120, 20, 3600) * 1000,
   });

@@ -20,6 +20,7 @@ import { Tokens } from './auth/tokens.js';
 import { Shutdown } from './shutdown.js';
 import { Attachments } from './core/attachments.js';
 import { S3BlobStore } from './store/s3-blob-store.js';
+import { FolderBlobStore } from './store/folder-blob-store.js';
 import type { BlobStore } from './store/blob-store.js';
 
 const EVENT_PRUNE_MS = 60_000;
@@ -75,13 +76,14 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
   const desk = new HelpDesk({ store, feed, log, secret: config.secret, unassignAfterMs: config.unassignAfterMs, autoAssign: config.autoAssign });
   const search = new Search({ store, feed, log });
   const tokens = new Tokens(config.secret, config.siteId);
-  // The database always holds files (chunks); the bucket too when one is configured, so a switch either way keeps old files readable.
+  // The database always holds files (chunks); the bucket and the folder too when
+  // configured, so a switch either way keeps old files readable.
   const stores = new Map<string, BlobStore>([[store.blobs.name, store.blobs]]);
   if (config.attachments.s3) stores.set('s3', new S3BlobStore(config.attachments.s3));
-  const attachments = new Attachments({
-    store, stores, tokens, log, settings: config.attachments,
-    writeTo: stores.get(config.attachments.store === 's3' ? 's3' : store.blobs.name)!,
-  });
+  const folder = config.attachments.dir ? new FolderBlobStore(config.attachments.dir) : null;
+  if (folder) stores.set(folder.name, folder);
+  const writeTo = stores.get(config.attachments.store === 'db' ? store.blobs.name : config.attachments.store)!;
+  const attachments = new Attachments({ store, stores, tokens, log, settings: config.attachments, writeTo });
   const chat = new Chat({ store, feed, delivery, presence, receipts, activity, desk, attachments, log });
   feed.subscribe({
     messages: (batch, fromTail) => {
@@ -106,6 +108,11 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
       search.start();
       await presence.start();
       await desk.start();
+      // A folder written to must be there, guarded, before the first upload. One
+      // only read from is guarded again if it exists, never made (every WordPress
+      // site knows its name, few use it), and its trouble is no reason not to start.
+      if (folder === writeTo) await folder.start({ create: true });
+      else await folder?.start({ create: false }).catch((err) => log.warn('could not write the protection files of the attachments folder', { code: errorCode(err) }));
       attachments.start();
       pruneTimer = setInterval(() => {
         store.pruneEvents(new Date(Date.now() - EVENT_KEEP_MS)).catch((err) => log.warn('could not prune old events; retrying next minute', { code: errorCode(err) }));

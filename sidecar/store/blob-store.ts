@@ -1,7 +1,8 @@
 // Where the bytes of attachments live, behind one small interface: the
 // database's chunk table (db-blob-store.ts, the default: several sidecars need
-// nothing shared but the database) or an S3-compatible bucket (s3-blob-store.ts).
-// Both pass test/store/blob-store-contract.ts. What a file is (name, type,
+// nothing shared but the database), an S3-compatible bucket (s3-blob-store.ts)
+// or a folder on disk (folder-blob-store.ts: one machine, e.g. WordPress's
+// uploads folder). All pass test/store/blob-store-contract.ts. What a file is (name, type,
 // conversation) is kept apart, in the attachment table (attachment-store.ts).
 import type { Readable } from 'node:stream';
 
@@ -12,7 +13,7 @@ export interface ByteRange {
 }
 
 export interface BlobStore {
-  /** The name the attachment table records for files kept here (`db`, `s3`). */
+  /** The name the attachment table records for files kept here (`db`, `s3`, `folder`). */
   readonly name: string;
   /**
    * Writes `body` under `key`, reading it as it comes (never the whole of it

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseDbHost, parseWpConfig } from '../../sidecar/wp-config.js';
 import { flagsToEnv, loadConfig } from '../../sidecar/config.js';
 
@@ -109,7 +109,7 @@ describe('configuration', () => {
   it('reads the attachment settings: documented defaults, kinds by name, the S3 bucket', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kefu-cfg-'));
     const c = await loadConfig({ KEFU_DATA_DIR: dir });
-    expect(c.attachments).toMatchObject({ maxBytes: 10 * 1024 * 1024, maxPerMessage: 5, store: 'db', s3: null, linkSeconds: 300, uploadTimeoutMs: 120_000 });
+    expect(c.attachments).toMatchObject({ maxBytes: 10 * 1024 * 1024, maxPerMessage: 5, store: 'db', s3: null, dir: null, linkSeconds: 300, uploadTimeoutMs: 120_000 });
     expect(c.attachments.types).toEqual(['png', 'jpeg', 'gif', 'webp', 'pdf', 'txt', 'docx', 'xlsx', 'pptx', 'odt', 'ods']);
     const s3 = await loadConfig({
       KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_TYPES: 'JPG, png,pdf', KEFU_ATTACHMENTS_STORE: 's3', KEFU_S3_BUCKET: 'files',
@@ -121,8 +121,34 @@ describe('configuration', () => {
     });
     await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_TYPES: 'png,exe' })).rejects.toThrow('KEFU_ATTACHMENTS_TYPES: unknown kind "exe"');
     await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_STORE: 's3' })).rejects.toThrow('KEFU_ATTACHMENTS_STORE=s3 needs KEFU_S3_BUCKET');
-    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_STORE: 'disk' })).rejects.toThrow('KEFU_ATTACHMENTS_STORE must be db or s3');
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_STORE: 'disk' })).rejects.toThrow('KEFU_ATTACHMENTS_STORE must be db, s3 or folder');
     await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_S3_BUCKET: 'b', KEFU_S3_ACCESS_KEY_ID: 'only-half' })).rejects.toThrow(/go together/);
     await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_MAX_BYTES: '-1' })).rejects.toThrow(/KEFU_ATTACHMENTS_MAX_BYTES/);
+  });
+
+  it('reads the attachments folder: absolute as given, relative from the working directory, refused when unknown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-cfg-'));
+    const files = join(dir, 'files');
+    const c = await loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_STORE: 'folder', KEFU_ATTACHMENTS_DIR: files });
+    expect(c.attachments).toMatchObject({ store: 'folder', dir: files });
+    expect(Object.isFrozen(c.attachments)).toBe(true);
+    expect((await loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_STORE: 'folder', KEFU_ATTACHMENTS_DIR: 'var/kefu-files' })).attachments.dir)
+      .toBe(join(process.cwd(), 'var', 'kefu-files'));
+    // Known without being written to: files kept there stay readable after a switch back.
+    expect((await loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_DIR: files })).attachments).toMatchObject({ store: 'db', dir: files });
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_STORE: 'folder' })).rejects.toThrow('KEFU_ATTACHMENTS_STORE=folder needs KEFU_ATTACHMENTS_DIR');
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_ATTACHMENTS_STORE: 'folder', KEFU_ATTACHMENTS_DIR: '  ' })).rejects.toThrow('needs KEFU_ATTACHMENTS_DIR');
+  });
+
+  it('keeps a WordPress site\'s files in wp-content/uploads/kefu-files beside its wp-config.php, unless told otherwise', async () => {
+    const site = mkdtempSync(join(tmpdir(), 'kefu-wp-'));
+    writeFileSync(join(site, 'wp-config.php'), WP_CONFIG);
+    const c = await loadConfig({ KEFU_WP_CONFIG: join(site, 'wp-config.php'), KEFU_ATTACHMENTS_STORE: 'folder' });
+    expect(c.attachments).toMatchObject({ store: 'folder', dir: join(site, 'wp-content', 'uploads', 'kefu-files') });
+    // A path to wp-config.php from the working directory still gives an absolute folder.
+    const fromSite = await loadConfig({ KEFU_WP_CONFIG: relative(process.cwd(), join(site, 'wp-config.php')) });
+    expect(fromSite.attachments).toMatchObject({ store: 'db', dir: join(site, 'wp-content', 'uploads', 'kefu-files') });
+    const elsewhere = join(site, 'private', 'chat-files');
+    expect((await loadConfig({ KEFU_WP_CONFIG: join(site, 'wp-config.php'), KEFU_ATTACHMENTS_STORE: 'folder', KEFU_ATTACHMENTS_DIR: elsewhere })).attachments.dir).toBe(elsewhere);
   });
 });

@@ -1,6 +1,6 @@
 // One contract every place for attachment bytes passes (run by
-// blob-store.test.ts for the database's chunks on SQLite and MySQL, and for an
-// S3-compatible server).
+// blob-store.test.ts for the database's chunks on SQLite and MySQL, an
+// S3-compatible server and a folder on disk).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { BlobStore } from '../../sidecar/store/blob-store.js';

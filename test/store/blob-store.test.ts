@@ -1,6 +1,7 @@
 // The blob store contract for every place attachment bytes can live: the
-// database's chunk table on SQLite and on the real MariaDB/MySQL, and an
-// S3-compatible bucket served locally by s3rver through the AWS SDK v3.
+// database's chunk table on SQLite and on the real MariaDB/MySQL, an
+// S3-compatible bucket served locally by s3rver through the AWS SDK v3, and a
+// folder on disk.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { blobStoreContract } from './blob-store-contract.js';
 import { SqliteStore } from '../../sidecar/store/sqlite-store.js';
 import { MysqlStore } from '../../sidecar/store/mysql-store.js';
 import { S3BlobStore } from '../../sidecar/store/s3-blob-store.js';
+import { FolderBlobStore } from '../../sidecar/store/folder-blob-store.js';
 import { createLogger } from '../../sidecar/logger.js';
 import { loadConfig } from '../../sidecar/config.js';
 import { connectTestDb, dropPrefixed, TEST_DATABASE_URL, uniquePrefix } from '../helpers/mysql.js';
@@ -45,4 +47,11 @@ blobStoreContract('S3 (s3rver)', async () => {
     accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, prefix: 'site-1/',
   });
   return { blobs, cleanup: async () => { await server.close(); rmSync(dir, { recursive: true, force: true }); } };
+});
+
+blobStoreContract('a folder on disk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kefu-folder-'));
+  const blobs = new FolderBlobStore(join(dir, 'kefu-files'));
+  await blobs.start({ create: true });
+  return { blobs, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
 });

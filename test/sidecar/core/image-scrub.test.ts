@@ -2,7 +2,7 @@
 // own format: metadata gone, anything appended gone, animation kept, turned
 // upright, and refused with the protocol's codes when too large or not an image.
 import { crc32, deflateSync } from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { MAX_IMAGE_PIXELS, reencodeImage } from '../../../sidecar/core/image-scrub.js';
 import { kindByMime } from '../../../sidecar/core/attachment-types.js';
@@ -35,9 +35,9 @@ const square = (background: string) => sharp({ create: { width: 12, height: 8, c
 
 describe('reencodeImage', () => {
   for (const [mime, encode] of [
-    ['image/png', (s: sharp.Sharp) => s.png()],
-    ['image/webp', (s: sharp.Sharp) => s.webp()],
-    ['image/jpeg', (s: sharp.Sharp) => s.jpeg()],
+    ['image/png', (s: Sharp) => s.png()],
+    ['image/webp', (s: Sharp) => s.webp()],
+    ['image/jpeg', (s: Sharp) => s.jpeg()],
   ] as const) {
     it(`drops the EXIF and the appended bytes of a ${mime}, and keeps its format and size`, async () => {
       const input = Buffer.concat([await encode(square('red')).withExif({ IFD0: { Make: MARK } }).toBuffer(), TRAILER]);
