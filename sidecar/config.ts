@@ -99,6 +99,12 @@ export interface AttachmentSettings {
   readonly linkSeconds: number;
   /** How long one upload may take to arrive; every other request keeps the 20 s of server.ts. */
   readonly uploadTimeoutMs: number;
+  /**
+   * Uploads one visitor may start per minute (that many at once too); one
+   * client address gets six times as many, for a household or an office
+   * behind one address. A file costs the store far more than a message.
+   */
+  readonly uploadsPerMinute: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -236,6 +242,7 @@ function attachmentSettings(env: Env): AttachmentSettings {
     dir,
     linkSeconds: int(env, 'KEFU_ATTACHMENTS_LINK_SECONDS', 300, 10, 24 * 3600),
     uploadTimeoutMs: int(env, 'KEFU_ATTACHMENTS_UPLOAD_SECONDS', 120, 20, 3600) * 1000,
+    uploadsPerMinute: int(env, 'KEFU_ATTACHMENTS_PER_MINUTE', 10, 1, 600),
   });
 }
 

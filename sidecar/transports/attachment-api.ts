@@ -31,9 +31,9 @@ const FILE_CSP = "default-src 'none'; sandbox";
 export function attachmentRoutes(router: Router, rt: Runtime): void {
   const visitorAuth = requireVisitor(rt.tokens);
   const agentAuth = requireAgent(rt.tokens);
-  // A file costs the database or the bucket far more than a message: a visitor gets 10 at once, then one per 6 s.
-  const visitorUploads = new RateLimiter(10, 1 / 6);
-  const addressUploads = new RateLimiter(60, 1);
+  const perMinute = rt.config.attachments.uploadsPerMinute;
+  const visitorUploads = new RateLimiter(perMinute, perMinute / 60);
+  const addressUploads = new RateLimiter(6 * perMinute, (6 * perMinute) / 60);
 
   async function upload(ctx: Context, owner: string, visitorId: string): Promise<void> {
     const declared = ctx.get('Content-Length');

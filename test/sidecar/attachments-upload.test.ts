@@ -215,3 +215,29 @@ describe('attachments: upload and download', () => {
     expect((await upload(pdf(), 'a.pdf', {}, agent)).status).toBe(403);
   });
 });
+
+describe('attachments: upload limits per visitor and per address (KEFU_ATTACHMENTS_PER_MINUTE)', () => {
+  let s: TestSidecar;
+  beforeAll(async () => {
+    s = await startSidecar({ env: { KEFU_ATTACHMENTS_PER_MINUTE: '2' } });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+  const upload = (v: VisitorSession, n: number) =>
+    raw(`${s.url}/api/visitor/attachments?${new URLSearchParams({ name: `note-${n}.txt` })}`, { token: v.token, body: Buffer.from(`file ${n}\n`) });
+
+  it('lets a visitor start that many uploads a minute and an address six times as many, then answers 429 with Retry-After', async () => {
+    const first = await newVisitor(s.url);
+    expect([(await upload(first, 1)).status, (await upload(first, 2)).status]).toEqual([201, 201]);
+    const refused = await upload(first, 3);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Five more visitors behind the same address: 12 uploads in all is the address's share.
+    for (let i = 0; i < 5; i++) {
+      const v = await newVisitor(s.url);
+      expect([(await upload(v, 1)).status, (await upload(v, 2)).status]).toEqual([201, 201]);
+    }
+    expect((await upload(await newVisitor(s.url), 1)).status).toBe(429);
+  });
+});
