@@ -58,9 +58,11 @@ export const attachmentListStyles = [
       flex: 1;
     }
     .name {
+      display: -webkit-box;
+      -webkit-box-orient: vertical;
+      -webkit-line-clamp: 2;
       overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
+      overflow-wrap: anywhere;
     }
     .size {
       font-size: var(--_t1, 12px);

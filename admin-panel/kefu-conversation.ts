@@ -88,7 +88,8 @@ export class KefuConversation extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has('messages') && this.messages.some((m) => m.attachments?.length)) || (changed.has('pending') && this.pending.some((p) => p.attachments?.length))) {
-      void loadAttachmentUi();
+      // Its cards and thumbnails draw once the chunk has arrived, below where the thread was scrolled to.
+      void loadAttachmentUi().then(() => this.nearBottom && this.stickToBottom());
     }
     const el = this.messagesEl;
     if (el && !this.anchor) this.nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
@@ -105,7 +106,14 @@ export class KefuConversation extends LitElement {
     } else if (changed.has('highlight') && this.highlight) {
       el.querySelector(`[data-mid="${this.highlight}"]`)?.scrollIntoView({ block: 'center' });
       this.nearBottom = false;
-    } else if (this.nearBottom) el.scrollTop = el.scrollHeight;
+    } else if (this.nearBottom) this.stickToBottom();
+  }
+
+  /** To the end now, and again once the rows' own elements (file lists) have drawn, in their own updates. */
+  private stickToBottom(): void {
+    const toEnd = () => this.messagesEl && (this.messagesEl.scrollTop = this.messagesEl.scrollHeight);
+    toEnd();
+    requestAnimationFrame(toEnd);
   }
 
   private readonly handleScroll = (): void => {

@@ -89,7 +89,8 @@ export interface AttachmentSettings {
   readonly s3: S3Settings | null;
   /**
    * The folder for `folder` (store/folder-blob-store.ts), absolute: KEFU_ATTACHMENTS_DIR,
-   * else with KEFU_WP_CONFIG `<its folder>/wp-content/uploads/kefu-files` (the
+   * else with KEFU_WP_CONFIG `<its folder>/wp-content/uploads/kefu-files`
+   * (`uploads/sites/<KEFU_SITE_ID>/kefu-files` for a network's other sites; the
    * plugin removes that folder when the owner asked for chat history to go on
    * uninstall), else null. Like `s3`, known even when another store is written
    * to, so files kept there stay readable after a switch.
@@ -209,14 +210,14 @@ function s3Settings(env: Env): S3Settings | null {
   };
 }
 
-/** The uploads folder is WordPress's usual place for files; the plugin knows this name too. */
-const WP_ATTACHMENTS_DIR = join('wp-content', 'uploads', 'kefu-files');
-
 function attachmentsDir(env: Env): string | null {
   const dir = env.KEFU_ATTACHMENTS_DIR?.trim();
   if (dir) return resolve(dir);
-  if (env.KEFU_WP_CONFIG) return join(dirname(resolve(env.KEFU_WP_CONFIG)), WP_ATTACHMENTS_DIR);
-  return null;
+  if (!env.KEFU_WP_CONFIG) return null;
+  // A network's other sites keep their uploads in uploads/sites/<id>/, as wp_upload_dir() says: each site's uninstall removes its own.
+  const site = int(env, 'KEFU_SITE_ID', 1, 1, 2 ** 31 - 1);
+  const uploads = join(dirname(resolve(env.KEFU_WP_CONFIG)), 'wp-content', 'uploads');
+  return site > 1 ? join(uploads, 'sites', String(site), 'kefu-files') : join(uploads, 'kefu-files');
 }
 
 function attachmentSettings(env: Env): AttachmentSettings {

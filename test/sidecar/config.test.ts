@@ -151,4 +151,11 @@ describe('configuration', () => {
     const elsewhere = join(site, 'private', 'chat-files');
     expect((await loadConfig({ KEFU_WP_CONFIG: join(site, 'wp-config.php'), KEFU_ATTACHMENTS_STORE: 'folder', KEFU_ATTACHMENTS_DIR: elsewhere })).attachments.dir).toBe(elsewhere);
   });
+
+  it('keeps the files of a network\'s other site in uploads/sites/<id>/kefu-files, where that site\'s uninstall looks', async () => {
+    const site = mkdtempSync(join(tmpdir(), 'kefu-wp-'));
+    writeFileSync(join(site, 'wp-config.php'), WP_CONFIG);
+    const c = await loadConfig({ KEFU_WP_CONFIG: join(site, 'wp-config.php'), KEFU_SITE_ID: '3' });
+    expect(c.attachments.dir).toBe(join(site, 'wp-content', 'uploads', 'sites', '3', 'kefu-files'));
+  });
 });

@@ -290,3 +290,24 @@ it('fits a phone-sized console: the tray and the thread\'s files stay within 360
   }
   expect(errors).toEqual([]);
 });
+
+it('keeps a conversation opened on a phone at its end once the last message\'s file card has drawn', async () => {
+  const { sidecar, browser } = rig;
+  const visitor = await newVisitor(sidecar.url);
+  // More than a phone's thread shows, in few messages (a visitor's sending is rate-limited).
+  for (let i = 1; i <= 3; i++) {
+    const lines = Array.from({ length: 8 }, (_, j) => `part ${i}.${j + 1} of a long story`).join('\n');
+    expect((await call(sidecar.url, '/api/visitor/messages', { token: visitor.token, body: { content: lines } })).status).toBe(201);
+  }
+  const up = await raw(`${sidecar.url}/api/visitor/attachments?name=receipt-77.pdf`, { token: visitor.token, body: pdf(3000) });
+  expect(up.status).toBe(201);
+  expect((await call(sidecar.url, '/api/visitor/messages', { token: visitor.token, body: { content: 'the receipt', attachments: [up.body.attachment.id] } })).status).toBe(201);
+
+  const page = await (await newContext(browser, { viewport: { width: 390, height: 844 } })).newPage();
+  await openConsole(page, sidecar.url, await sidecar.agentToken(1, 'Ann'));
+  await conversationEntry(page, 'the receipt').click();
+  await console_(page, 'kefu-attachment-list').filter({ hasText: 'receipt-77.pdf' }).waitFor({ timeout: TIMEOUT });
+  const gap = () => console_(page, 'kefu-conversation .messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+  await expect.poll(gap, { timeout: 2_000 }).toBeLessThan(2);
+  await page.context().close();
+});

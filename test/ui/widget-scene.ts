@@ -4,16 +4,13 @@
 // in Chromium against a real sidecar; `npm run screenshots` saves them.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
+import type { Page } from 'playwright-core';
+import { startSidecar } from '../helpers/sidecar.js';
 import { AgentClient } from './agent-api.js';
-import { launchBrowser, newContext } from './browser.js';
+import { launchBrowser } from './browser.js';
 import { ensureOpen, ownMessageIn, TIMEOUT, visitorMessage, visitorSends, widget } from './chat-pages.js';
+import { suffix, visitorIdOf, visitorPage } from './scene-kit.js';
 
-type Lang = 'en' | 'zh-CN';
-type Scheme = 'light' | 'dark';
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
-type Size = keyof typeof SIZES;
 
 const WORDS = {
   en: {
@@ -32,30 +29,6 @@ const WORDS = {
   },
 } as const;
 
-/** A stand-in for a CMS avatar (WordPress would give a Gravatar URL): a drawn face. */
-const AVATAR_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" fill="#f4b183"/><circle cx="48" cy="38" r="18" fill="#7c4a2d"/><rect x="20" y="62" width="56" height="40" rx="28" fill="#2f5597"/></svg>`;
-
-async function visitorPage(browser: Browser, sidecar: TestSidecar, lang: Lang, scheme: Scheme, size: Size, attrs: Record<string, string> = {}): Promise<Page> {
-  const ctx = await newContext(browser, { locale: lang, viewport: SIZES[size] });
-  const page = await ctx.newPage();
-  await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-  await page.route('**/avatars/*', (r) => r.fulfill({ status: 200, contentType: 'image/svg+xml', body: AVATAR_SVG }));
-  await page.goto(`${sidecar.url}/demo`);
-  await page.locator('kefu-chat').evaluate((el, a) => {
-    for (const [k, v] of Object.entries(a)) el.setAttribute(k, v);
-  }, { lang, ...attrs });
-  return page;
-}
-
-async function visitorIdOf(agent: AgentClient, text: string): Promise<string> {
-  const deadline = Date.now() + TIMEOUT;
-  while (Date.now() < deadline) {
-    const c = (await agent.conversations()).find((x) => x.lastMessage?.content === text);
-    if (c) return c.visitorId;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no conversation ends with ${text}`);
-}
 
 /** Stages every state and saves one PNG each into `outDir`; returns their paths. */
 export async function takeWidgetScreenshots(outDir: string, publicDir: string): Promise<string[]> {
@@ -71,7 +44,6 @@ export async function takeWidgetScreenshots(outDir: string, publicDir: string): 
       await page.screenshot({ path, animations: 'disabled' });
       paths.push(path);
     };
-    const suffix = (lang: Lang, scheme: Scheme, size: Size) => `${size === 'phone' ? '-phone' : ''}${lang === 'zh-CN' ? '-zh-CN' : ''}${scheme === 'dark' ? '-dark' : ''}`;
 
     await Promise.all([alice.online(), mei.online()]);
     for (const lang of ['en', 'zh-CN'] as const) {

@@ -4,7 +4,8 @@
 // sidecar per site, and agents, visitors and administrators of different sites
 // kept apart. HTTP only (cookies through playwright-core's request contexts);
 // the browser side is covered by plugin.e2e.test.ts.
-import { readFile, copyFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { RowDataPacket } from 'mysql2';
@@ -35,6 +36,8 @@ interface State {
   version: string | null;
   secret: string | null;
   caps: Record<string, boolean>;
+  /** The site's wp_upload_dir()['basedir']. */
+  uploads: string;
 }
 
 interface LiveChatPage {
@@ -420,12 +423,21 @@ describe('the WordPress plugin on a multisite network', { timeout: 60_000 }, () 
     expect(JWT.test(dashboard.body)).toBe(false);
   });
 
-  it('uninstall clears every site and drops chat tables only where that site asked', async () => {
+  it('uninstall clears every site and drops chat tables and files only where that site asked', async () => {
     await Promise.all(Object.values(sidecars).map((s) => s.stop()));
     const before = { 1: await kefuTables(1), 2: await kefuTables(site2.id), 3: await kefuTables(site3.id) };
     expect(before[1].length).toBeGreaterThan(0);
     expect(before[2].length).toBeGreaterThan(0);
     expect(before[3].length).toBeGreaterThan(0);
+    // Each site's folder for file bytes, in that site's uploads folder.
+    const filesFolder: Record<number, string> = {};
+    for (const id of [1, site2.id, site3.id]) {
+      filesFolder[id] = path.join((await network.wp<State>('state', { site: id })).uploads, 'kefu-files');
+      await mkdir(path.join(filesFolder[id], 'Zz'), { recursive: true });
+      await writeFile(path.join(filesFolder[id], '.htaccess'), 'Require all denied\n');
+      await writeFile(path.join(filesFolder[id], 'Zz', `a_Zz${'s'.repeat(20)}`), `a file of site ${id}`);
+    }
+    expect(new Set(Object.values(filesFolder)).size).toBe(3);
 
     // Only site 3 ticked 'Delete chat history when the plugin is uninstalled'
     // (set on every site, so that this holds whatever activation stored).
@@ -448,6 +460,9 @@ describe('the WordPress plugin on a multisite network', { timeout: 60_000 }, () 
     expect.soft(await kefuTables(1), 'site 1 kept its chat history').toEqual(before[1]);
     expect.soft(await kefuTables(site2.id), 'site 2 kept its chat history').toEqual(before[2]);
     expect.soft(await kefuTables(site3.id), 'site 3 asked for its chat history to go').toEqual([]);
+    expect.soft(existsSync(filesFolder[1]), 'site 1 kept its files').toBe(true);
+    expect.soft(existsSync(filesFolder[site2.id]), 'site 2 kept its files').toBe(true);
+    expect.soft(existsSync(filesFolder[site3.id]), 'site 3 asked for its files to go').toBe(false);
   });
 
   it('logged no PHP error, warning or notice from the plugin', async () => {

@@ -4,14 +4,16 @@
 // subscriber against a sidecar that reads only the site's wp-config.php.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { jwtVerify } from 'jose';
+import type { RowDataPacket } from 'mysql2';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html, launchChromium, login, restNonce, seeAttr, seeClass, seeCount, seeExactText, seeText } from './browser.js';
-import { createSite, ensureBuilt, missingPrerequisites, startSidecar, ZIP_PATH, type Sidecar, type Site } from './rig.js';
+import { createSite, ensureBuilt, missingPrerequisites, sendFile, startSidecar, ZIP_PATH, type Sidecar, type Site } from './rig.js';
 
 const run = promisify(execFile);
 
@@ -45,6 +47,8 @@ interface State {
   secret: string | null;
   version: string | null;
   caps: Record<string, boolean>;
+  /** wp_upload_dir()['basedir']. */
+  uploads: string;
 }
 
 describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => {
@@ -456,37 +460,106 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     }
   });
 
-  it('exports and erases a user\'s chats with the privacy tools, and suggests policy text', async () => {
+  it('exports and erases a user\'s chats with the privacy tools, their files included, and suggests policy text', async () => {
     await admin.goto(`${site.url}/wp-admin/privacy-policy-guide.php`);
     await seeText(admin.locator('body'), 'Kefu Live Chat');
 
-    type ExportPage = { data: { group_id: string; data: { name: string; value: string }[] }[]; done: boolean };
+    const rows = async (sql: string, params: unknown[] = []) => (await site.db.query<RowDataPacket[]>(sql, params))[0];
+    const files = `${site.tablePrefix}kefu_attachment`;
+    const chunks = `${site.tablePrefix}kefu_attachment_chunk`;
+    const chunkCount = async (id: string) => Number((await rows(`SELECT COUNT(*) AS n FROM \`${chunks}\` WHERE blob_key = ?`, [id]))[0].n);
+
+    // Sam's verified conversation, resumed through the sidecar with the identity token the site prints for Sam.
+    const identity = /<kefu-chat [^>]*\bidentity="([^"]+)"/.exec((await html(site.url, subscriberContext, '/')).body)?.[1];
+    expect(identity, 'identity token on the front page').toBeTruthy();
+    const session = await fetch(`${sidecar!.url}/kefu/api/visitor/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identity }) });
+    expect(session.status).toBe(200);
+    const sam = (await session.json()) as { visitorId: string; token: string };
+    expect((await rows(`SELECT user_ref FROM \`${site.tablePrefix}kefu_visitor\` WHERE id = ?`, [sam.visitorId]))[0]).toMatchObject({ user_ref: `user:${subscriberId}` });
+
+    // A file Sam sends (300 KiB: two chunks in the database), one the team sends Sam, and another visitor's.
+    const receipt = await sendFile(sidecar!.url, { visitorToken: sam.token }, 'receipt.txt', Buffer.alloc(300 * 1024, 'Receipt line\n'));
+    expect(receipt).toMatchObject({ name: 'receipt.txt', size: 300 * 1024, type: expect.stringMatching(/^text\/plain/) });
+    expect(await chunkCount(receipt.id)).toBe(2);
+    const minted = await site.wp<{ token: string }>('agent-token', { userId: site.admin.id });
+    const steps = await sendFile(sidecar!.url, { agentToken: minted.token, visitorId: sam.visitorId }, 'steps.txt', Buffer.from('1. Open the box\n2. Plug it in\n'));
+    const stranger = (await (await fetch(`${sidecar!.url}/kefu/api/visitor/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
+    const notSams = await sendFile(sidecar!.url, { visitorToken: stranger.token }, 'not-sams.txt', Buffer.from('someone else\n'));
+    // And one whose bytes a sidecar keeps in a bucket: only that sidecar can delete them.
+    const inBucket = `a_${'B'.repeat(22)}`;
+    await rows(
+      `INSERT INTO \`${files}\` (id, visitor_id, owner, name, type, size, mid, status, store, created_at) VALUES (?, ?, ?, 'scan.pdf', 'application/pdf', 1234, ?, 'ready', 's3', UTC_TIMESTAMP())`,
+      [inBucket, sam.visitorId, sam.visitorId, receipt.mid],
+    );
+    // Stopped, so that only the eraser can have removed Sam's files below (the sidecar's sweep would too, within a minute).
+    await sidecar!.stop();
+    sidecar = undefined;
+
+    type ExportItem = { group_id: string; group_label: string; data: { name: string; value: string }[] };
+    type ExportPage = { data: ExportItem[]; done: boolean };
     const exported = await site.wp<ExportPage[]>('export', { email: subscriber.email });
     const values = exported.flatMap((p) => p.data.flatMap((item) => item.data.map((d) => d.value)));
     expect(values).toContain('Hello from Sam');
     expect(values).toContain(subscriber.displayName);
     expect(exported.at(-1)!.done).toBe(true);
+    // The files of Sam's conversation, each an item of its own group, and no one else's.
+    const exportedFiles = exported.flatMap((p) => p.data).filter((item) => item.group_id === 'kefu-files');
+    const fields = (item: ExportItem) => Object.fromEntries(item.data.map((d) => [d.name, d.value]));
+    const byName = new Map(exportedFiles.map((item) => [fields(item)['File name'], fields(item)]));
+    expect([...byName.keys()].sort()).toEqual(['receipt.txt', 'scan.pdf', 'steps.txt']);
+    expect(exportedFiles.every((item) => item.group_label === 'Chat files')).toBe(true);
+    expect(byName.get('receipt.txt')).toMatchObject({ Size: '300 KB', Type: expect.stringMatching(/^text\/plain/), From: 'You', 'Visitor id': sam.visitorId, Sent: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d/) });
+    expect(byName.get('steps.txt')).toMatchObject({ Size: `${steps.size} B`, From: 'Support team', 'Visitor id': sam.visitorId });
+    expect(values).not.toContain('not-sams.txt');
 
-    const [visitors] = await site.db.query<import('mysql2').RowDataPacket[]>(`SELECT id FROM \`${site.tablePrefix}kefu_visitor\` WHERE email = ?`, [subscriber.email]);
+    const [visitors] = await site.db.query<RowDataPacket[]>(`SELECT id FROM \`${site.tablePrefix}kefu_visitor\` WHERE email = ?`, [subscriber.email]);
     expect(visitors.length).toBeGreaterThan(0);
     const ids = visitors.map((v) => v.id as string);
+    expect(ids).toContain(sam.visitorId);
 
-    const erased = await site.wp<{ items_removed: boolean; done: boolean }[]>('erase', { email: subscriber.email });
+    const erased = await site.wp<{ items_removed: boolean; messages: string[]; done: boolean }[]>('erase', { email: subscriber.email });
     expect(erased.at(-1)).toMatchObject({ items_removed: true, done: true });
-    const [left] = await site.db.query<import('mysql2').RowDataPacket[]>(
+    const said = erased.flatMap((p) => p.messages).join(' ');
+    expect(said).toContain('Erased 2 live chat files.');
+    expect(said).toContain('The chat server deletes 1 more file');
+    // The files whose bytes are in the database are gone at once, records and bytes.
+    for (const file of [receipt, steps]) {
+      expect(await rows(`SELECT id FROM \`${files}\` WHERE id = ?`, [file.id]), file.name).toEqual([]);
+      expect(await chunkCount(file.id), `chunks of ${file.name}`).toBe(0);
+    }
+    // The bucket's record stays for the sidecar's sweep: its message and visitor record are gone, so the sweep takes it.
+    expect(await rows(`SELECT id FROM \`${files}\` WHERE id = ?`, [inBucket])).toHaveLength(1);
+    // Another visitor's file is untouched.
+    expect(await rows(`SELECT id FROM \`${files}\` WHERE id = ?`, [notSams.id])).toHaveLength(1);
+    expect(await chunkCount(notSams.id)).toBe(1);
+    const [left] = await site.db.query<RowDataPacket[]>(
       `SELECT COUNT(*) AS n FROM \`${site.tablePrefix}kefu_msg\` WHERE pos IN (?) OR rec IN (?)`,
       [ids, ids],
     );
     expect(Number(left[0].n)).toBe(0);
     // Someone else's chat is untouched.
-    const [others] = await site.db.query<import('mysql2').RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${site.tablePrefix}kefu_msg\``);
+    const [others] = await site.db.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${site.tablePrefix}kefu_msg\``);
     expect(Number(others[0].n)).toBeGreaterThan(0);
   });
 
-  it('uninstall removes options and the capability, and keeps chat history unless asked', async () => {
+  it('uninstall removes options and the capability, and keeps chat history and files unless asked', async () => {
     if (process.env.KEFU_DEBUG) console.log(sidecar?.output());
     await sidecar?.stop();
     sidecar = undefined;
+
+    // The folder a sidecar keeps file bytes in by default, as it lays it out:
+    // protection files, and each file under a sub-folder. A link in it leads
+    // outside, to something uninstall must not touch.
+    const { uploads } = await site.wp<State>('state');
+    const folder = path.join(uploads, 'kefu-files');
+    const kept = path.join(site.dir, 'not-kefu', 'keep.txt');
+    await mkdir(path.join(folder, 'Qx'), { recursive: true });
+    await mkdir(path.dirname(kept), { recursive: true });
+    await writeFile(kept, 'not the chat server\'s');
+    for (const name of ['.htaccess', 'index.php', 'index.html', 'web.config']) await writeFile(path.join(folder, name), '');
+    const fileInFolder = path.join(folder, 'Qx', `a_Qx${'f'.repeat(20)}`);
+    await writeFile(fileInFolder, 'bytes of a chat file');
+    await symlink(path.dirname(kept), path.join(folder, 'Qx', 'elsewhere'));
 
     await site.wp('uninstall');
     let state = await site.wp<State>('state');
@@ -495,8 +568,9 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     expect(state.version).toBeNull();
     expect(Object.values(state.caps).some(Boolean)).toBe(false);
     const tables = async () =>
-      ((await site.db.query<import('mysql2').RowDataPacket[]>(`SHOW TABLES LIKE '${site.tablePrefix}kefu\\_%'`))[0]).map((r) => Object.values(r)[0]);
-    expect(await tables()).toContain(`${site.tablePrefix}kefu_msg`);
+      ((await site.db.query<RowDataPacket[]>(`SHOW TABLES LIKE '${site.tablePrefix}kefu\\_%'`))[0]).map((r) => Object.values(r)[0]);
+    expect(await tables()).toEqual(expect.arrayContaining([`${site.tablePrefix}kefu_msg`, `${site.tablePrefix}kefu_attachment`, `${site.tablePrefix}kefu_attachment_chunk`]));
+    expect(await readFile(fileInFolder, 'utf8')).toBe('bytes of a chat file');
 
     // Again with 'delete chat history on uninstall' ticked, through the
     // Plugins screen's delete path (which also removes the files).
@@ -509,6 +583,10 @@ describe('the WordPress plugin in a real WordPress', { timeout: 60_000 }, () => 
     expect(state.settings).toBeNull();
     expect(Object.values(state.caps).some(Boolean)).toBe(false);
     expect(await tables()).toEqual([]);
+    // The files' folder went with the tables; what its link led to stays.
+    expect(existsSync(folder)).toBe(false);
+    expect(existsSync(uploads)).toBe(true);
+    expect(await readFile(kept, 'utf8')).toBe('not the chat server\'s');
   });
 
   it('logged no PHP error, warning or notice from the plugin', async () => {

@@ -399,3 +399,48 @@ export async function startSidecar(
   }
   return sidecar;
 }
+
+/** A file as the sidecar describes it (docs/PROTOCOL.md, "Attachments"). */
+export interface ChatFile {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+  mid: number | null;
+}
+
+/**
+ * Uploads a file through the sidecar's HTTP API, as a visitor (their token)
+ * or as an agent into a visitor's conversation, then sends it with a message
+ * saying `text`, unless `text` is null (the file stays unsent). Answers the
+ * file, with the message's mid once sent.
+ */
+export async function sendFile(
+  sidecarUrl: string,
+  as: { visitorToken: string } | { agentToken: string; visitorId: string },
+  name: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  text: string | null = `Here is ${name}`,
+): Promise<ChatFile> {
+  const base = 'visitorToken' in as ? `${sidecarUrl}/kefu/api/visitor` : `${sidecarUrl}/kefu/api/agent/conversations/${encodeURIComponent(as.visitorId)}`;
+  const authorization = `Bearer ${'visitorToken' in as ? as.visitorToken : as.agentToken}`;
+  const clientId = randomBytes(8).toString('hex');
+  const uploaded = await fetch(`${base}/attachments?name=${encodeURIComponent(name)}&clientId=${clientId}`, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/octet-stream' },
+    body: bytes,
+    signal: AbortSignal.timeout(20_000),
+  });
+  if (uploaded.status !== 201) throw new Error(`upload of ${name}: ${uploaded.status} ${await uploaded.text()}`);
+  const { attachment } = (await uploaded.json()) as { attachment: ChatFile };
+  if (text === null) return attachment;
+  const sent = await fetch(`${base}/messages`, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/json' },
+    body: JSON.stringify({ content: text, clientId: `m-${clientId}`, attachments: [attachment.id] }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  if (sent.status !== 201) throw new Error(`message with ${name}: ${sent.status} ${await sent.text()}`);
+  const { message } = (await sent.json()) as { message: { mid: number } };
+  return { ...attachment, mid: message.mid };
+}

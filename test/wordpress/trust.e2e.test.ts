@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RowDataPacket } from 'mysql2';
 import { launchChromium, login, retry, seeAttr, seeText } from './browser.js';
-import { createSite, ensureBuilt, missingPrerequisites, startSidecar, ZIP_PATH, type Sidecar, type Site } from './rig.js';
+import { createSite, ensureBuilt, missingPrerequisites, sendFile, startSidecar, ZIP_PATH, type Sidecar, type Site } from './rig.js';
 
 const run = promisify(execFile);
 
@@ -93,7 +93,7 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
     expect(tables).toEqual(expect.arrayContaining([`${PREFIX}kefu_msg`, `${PREFIX}kefu_visitor`, `${PREFIX}kefu_event`]));
     expect(tables.filter((t) => t.startsWith(`${site.tablePrefix}kefu_`))).toEqual([]);
     const answer = await site.wp<{ tables: string[]; exists: boolean }>('tables', { table: `${PREFIX}kefu_msg` });
-    expect(answer).toMatchObject({ exists: true, tables: [`${PREFIX}kefu_msg`, `${PREFIX}kefu_visitor`, `${PREFIX}kefu_event`, `${PREFIX}kefu_agent`, `${PREFIX}kefu_ticket`, `${PREFIX}kefu_note`, `${PREFIX}kefu_block`, `${PREFIX}kefu_canned`] });
+    expect(answer).toMatchObject({ exists: true, tables: [`${PREFIX}kefu_msg`, `${PREFIX}kefu_visitor`, `${PREFIX}kefu_event`, `${PREFIX}kefu_agent`, `${PREFIX}kefu_ticket`, `${PREFIX}kefu_note`, `${PREFIX}kefu_block`, `${PREFIX}kefu_canned`, `${PREFIX}kefu_attachment`, `${PREFIX}kefu_attachment_chunk`] });
     // The unread badge reads the same tables the sidecar writes.
     const visitor = (await (await fetch(`${sidecar.url}/kefu/api/visitor/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
     await fetch(`${sidecar.url}/kefu/api/visitor/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${visitor.token}` }, body: JSON.stringify({ content: 'Counted?' }) });
@@ -279,10 +279,21 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
     await site.wp('set-option', { key: 'consent', value: false });
   });
 
-  it('deletes conversations quiet for longer than the retention limit, and only those', async () => {
+  it('deletes conversations quiet for longer than the retention limit, and only those, their files included', async () => {
     const page = await (await context()).newPage();
     await chat(page, 'An old conversation');
     const old = await visitorOf('An old conversation');
+    // A file the team uploaded into it and never sent: the sidecar's sweep leaves
+    // such a file for a day, so only retention can have removed it below.
+    const { token: agentToken } = await site.wp<{ token: string }>('agent-token', { userId: site.admin.id });
+    const unsent = await sendFile(sidecar.url, { agentToken, visitorId: String(old.id) }, 'old-invoice.txt', Buffer.from('An old invoice\n'), null);
+    expect(await rows(`SELECT seq FROM \`${PREFIX}kefu_attachment_chunk\` WHERE blob_key = ?`, [unsent.id])).toHaveLength(1);
+    // And one whose bytes a bucket keeps: its record stays for the sweep of a sidecar that reaches the bucket.
+    const inBucket = `a_${'R'.repeat(22)}`;
+    await rows(
+      `INSERT INTO \`${PREFIX}kefu_attachment\` (id, visitor_id, owner, name, type, size, status, store, created_at) VALUES (?, ?, 'agent:1', 'old-scan.pdf', 'application/pdf', 99, 'ready', 's3', UTC_TIMESTAMP())`,
+      [inBucket, old.id],
+    );
     await rows(`UPDATE \`${PREFIX}kefu_msg\` SET created_at = UTC_TIMESTAMP() - INTERVAL 40 DAY WHERE pos = ? OR rec = ?`, [old.id, old.id]);
     await rows(`UPDATE \`${PREFIX}kefu_visitor\` SET last_seen_at = UTC_TIMESTAMP() - INTERVAL 40 DAY WHERE id = ?`, [old.id]);
     await rows(`INSERT INTO \`${PREFIX}kefu_event\` (visitor_id, audience, payload, created_at) VALUES (?, 'agents', '{}', UTC_TIMESTAMP())`, [old.id]);
@@ -295,13 +306,23 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
 
     await site.wp('set-option', { key: 'retention_days', value: 30 });
     expect(typeof (await site.wp<{ next: unknown }>('cron')).next).toBe('number');
-    // Not yet seen by the sidecar as quiet: its own poll may have touched last_seen_at; set it again.
-    await rows(`UPDATE \`${PREFIX}kefu_visitor\` SET last_seen_at = UTC_TIMESTAMP() - INTERVAL 40 DAY WHERE id = ?`, [old.id]);
+    // The sidecar writes last_seen_at every 15 s for each visitor seen in the
+    // last minute (core/presence.ts): one such write between back-dating and
+    // the run would make the conversation recent again. So wait for one to land,
+    // then back-date and run at once, 15 s before the next.
     await page.close();
-    await new Promise((r) => setTimeout(r, 500));
-    await rows(`UPDATE \`${PREFIX}kefu_visitor\` SET last_seen_at = UTC_TIMESTAMP() - INTERVAL 40 DAY WHERE id = ?`, [old.id]);
+    const backdate = () => rows(`UPDATE \`${PREFIX}kefu_visitor\` SET last_seen_at = UTC_TIMESTAMP() - INTERVAL 40 DAY WHERE id = ?`, [old.id]);
+    await backdate();
+    await vi.waitFor(async () => {
+      const [seen] = await rows(`SELECT last_seen_at > UTC_TIMESTAMP() - INTERVAL 1 DAY AS recent FROM \`${PREFIX}kefu_visitor\` WHERE id = ?`, [old.id]);
+      expect(Number(seen.recent), 'the sidecar wrote last_seen_at').toBe(1);
+    }, retry(20_000));
+    await backdate();
     const result = await site.wp<{ conversations: number; messages: number; done: boolean }>('retention');
-    expect(result).toMatchObject({ conversations: 1, messages: 1, done: true });
+    expect(result).toMatchObject({ conversations: 1, messages: 1, files: 1, done: true });
+    expect(await rows(`SELECT id FROM \`${PREFIX}kefu_attachment\` WHERE id = ?`, [unsent.id])).toEqual([]);
+    expect(await rows(`SELECT seq FROM \`${PREFIX}kefu_attachment_chunk\` WHERE blob_key = ?`, [unsent.id])).toEqual([]);
+    expect(await rows(`SELECT id FROM \`${PREFIX}kefu_attachment\` WHERE id = ?`, [inBucket])).toHaveLength(1);
     expect(await rows(`SELECT id FROM \`${PREFIX}kefu_visitor\` WHERE id = ?`, [old.id])).toEqual([]);
     expect(await rows(`SELECT mid FROM \`${PREFIX}kefu_msg\` WHERE pos = ? OR rec = ?`, [old.id, old.id])).toEqual([]);
     expect(await rows(`SELECT id FROM \`${PREFIX}kefu_event\` WHERE visitor_id = ?`, [old.id])).toEqual([]);

@@ -109,6 +109,7 @@ switch ( $kefu_command ) {
 				'version'       => get_option( 'kefu_version', null ),
 				'secret'        => get_option( 'kefu_secret', null ),
 				'caps'          => $roles,
+				'uploads'       => wp_upload_dir( null, false )['basedir'],
 			)
 		);
 		break;

@@ -36,6 +36,7 @@ switch ( $kefu_command ) {
 				'secret'   => get_option( 'kefu_secret', null ),
 				'version'  => get_option( 'kefu_version', null ),
 				'caps'     => $roles,
+				'uploads'  => wp_upload_dir( null, false )['basedir'],
 			)
 		);
 		break;

@@ -14,9 +14,14 @@ defined( 'ABSPATH' ) || exit;
 class Kefu_Privacy {
 
 	/**
-	 * Messages per exporter or eraser page.
+	 * Messages, and files, per exporter or eraser page.
 	 */
 	const PAGE_SIZE = 500;
+
+	/**
+	 * Files whose bytes the eraser deletes per page: up to 10 MiB each by default.
+	 */
+	const FILE_BATCH = 50;
 
 	/**
 	 * Hooks.
@@ -57,7 +62,8 @@ class Kefu_Privacy {
 
 	/**
 	 * Exports the visitor records of this person (see Kefu_Store::visitors_of()),
-	 * then their messages, a page at a time.
+	 * then their messages and the files of their conversations, a page of each
+	 * at a time.
 	 *
 	 * @param string $email_address Email address.
 	 * @param int    $page          Page, from 1.
@@ -117,17 +123,45 @@ class Kefu_Privacy {
 			);
 		}
 
+		$files = Kefu_Store::files_of( $ids, self::PAGE_SIZE, ( $page - 1 ) * self::PAGE_SIZE );
+		if ( is_wp_error( $files ) ) {
+			return $files;
+		}
+		foreach ( $files as $file ) {
+			$items[] = array(
+				'group_id'          => 'kefu-files',
+				'group_label'       => __( 'Chat files', 'kefu' ),
+				'group_description' => __( 'Files you sent in the live chat and the files you received: what each one is. The files themselves are not part of this export.', 'kefu' ),
+				'item_id'           => 'kefu-file-' . $file['id'],
+				'data'              => self::pairs(
+					array(
+						__( 'File name', 'kefu' )  => $file['name'],
+						__( 'Type', 'kefu' )       => $file['type'],
+						__( 'Size', 'kefu' )       => size_format( (int) $file['size'] ),
+						__( 'From', 'kefu' )       => in_array( $file['owner'], $ids, true ) ? __( 'You', 'kefu' ) : __( 'Support team', 'kefu' ),
+						__( 'Sent', 'kefu' )       => isset( $file['sent_at'] ) ? $file['sent_at'] : '',
+						__( 'Uploaded', 'kefu' )   => isset( $file['created_at'] ) ? $file['created_at'] : '',
+						__( 'Visitor id', 'kefu' ) => $file['visitor_id'],
+					)
+				),
+			);
+		}
+
 		return array(
 			'data' => $items,
-			'done' => count( $messages ) < self::PAGE_SIZE,
+			'done' => count( $messages ) < self::PAGE_SIZE && count( $files ) < self::PAGE_SIZE,
 		);
 	}
 
 	/**
-	 * Erases this person's messages a page at a time, then their typing and
+	 * Erases this person's messages a page at a time, then the files of their
+	 * conversations whose bytes are in the database, then their typing and
 	 * read events, the agents' notes and blocks about them, and their visitor
-	 * records. What could not be erased is reported as retained, with the
-	 * reason, never as success.
+	 * records. Files kept elsewhere (an S3 bucket, a folder) go with the
+	 * messages and visitor records: the sidecar's sweep deletes their bytes,
+	 * which WordPress cannot reach (see Kefu_Store::delete_files_of()), and the
+	 * answer says how many it leaves to the sweep. What could not be erased is
+	 * reported as retained, with the reason, never as success.
 	 *
 	 * @param string $email_address Email address.
 	 * @param int    $page          Page, from 1 (each call deletes the next rows).
@@ -145,8 +179,25 @@ class Kefu_Privacy {
 		}
 		$done     = $deleted < self::PAGE_SIZE;
 		$messages = array();
+		if ( $done ) {
+			$files = Kefu_Store::delete_files_of( $ids, self::FILE_BATCH );
+			if ( is_wp_error( $files ) ) {
+				return self::not_erased( $files );
+			}
+			if ( $files > 0 ) {
+				$messages[] = sprintf(
+					/* translators: %d: number of files. */
+					_n( 'Erased %d live chat file.', 'Erased %d live chat files.', $files, 'kefu' ),
+					$files
+				);
+			}
+			$deleted += $files;
+			$done     = $files < self::FILE_BATCH;
+		}
 		if ( $done && $ids ) {
-			$events = Kefu_Store::delete_related_of( $ids, 100000 );
+			// Counted while the visitor records are there: once they are gone the sweep may start at any moment.
+			$left   = Kefu_Store::files_left_of( $ids );
+			$events = is_wp_error( $left ) ? $left : Kefu_Store::delete_related_of( $ids, 100000 );
 			$gone   = is_wp_error( $events ) ? $events : Kefu_Store::delete_visitors( $ids );
 			if ( is_wp_error( $gone ) ) {
 				return self::not_erased( $gone );
@@ -157,6 +208,13 @@ class Kefu_Privacy {
 				_n( 'Erased %d live chat conversation.', 'Erased %d live chat conversations.', count( $ids ), 'kefu' ),
 				count( $ids )
 			);
+			if ( $left > 0 ) {
+				$messages[] = sprintf(
+					/* translators: %d: number of files. */
+					_n( 'The chat server deletes %d more file, kept outside the database or still uploading, within about a minute while it runs.', 'The chat server deletes %d more files, kept outside the database or still uploading, within about a minute while it runs.', $left, 'kefu' ),
+					$left
+				);
+			}
 		}
 		return array(
 			'items_removed'  => $deleted > 0,
@@ -191,7 +249,7 @@ class Kefu_Privacy {
 		}
 		$content = '<p class="privacy-policy-tutorial">' . esc_html__( 'Suggested text for the live chat on this site:', 'kefu' ) . '</p>'
 			. '<p><strong class="privacy-policy-tutorial">' . esc_html__( 'Suggested text:', 'kefu' ) . ' </strong>'
-			. esc_html__( 'When you use the live chat, we store the messages you send and receive, the page you wrote from, the page that brought you here, and the time of each visit. If you are logged in, or enter them in the chat, we also store your name and email address so that our team knows who they are talking to. Chats are kept on our own server and are not shared with third parties. You can ask us for an export of your chats, or for their deletion.', 'kefu' )
+			. esc_html__( 'When you use the live chat, we store the messages and files you send and receive, the page you wrote from, the page that brought you here, and the time of each visit. If you are logged in, or enter them in the chat, we also store your name and email address so that our team knows who they are talking to. Chats are kept on our own server and are not shared with third parties. You can ask us for an export of your chats, or for their deletion.', 'kefu' )
 			. '</p>';
 		$days    = (int) Kefu::get( 'retention_days' );
 		if ( $days > 0 ) {

@@ -10,10 +10,13 @@ defined( 'ABSPATH' ) || exit;
 /**
  * The daily WP-Cron job behind the setting "Delete conversations older than N
  * days" (off by default). A conversation is old when it has been quiet that
- * long: no message and no visit. Its messages, typing and read events, the
- * agents' notes and blocks, and the visitor record go, in batches, so that a
- * large backlog never holds a lock or a PHP request for long; what is left
- * waits for the next run.
+ * long: no message and no visit. Its messages, the files whose bytes are in
+ * the database, typing and read events, the agents' notes and blocks, and the
+ * visitor record go, in batches, so that a large backlog never holds a lock or
+ * a PHP request for long; what is left waits for the next run. Files kept
+ * elsewhere (an S3 bucket, a folder) keep their records for the sidecar's
+ * sweep, which alone reaches their bytes and deletes both within about a
+ * minute of the visitor record (see Kefu_Store::delete_files_of()).
  */
 class Kefu_Retention {
 
@@ -64,14 +67,16 @@ class Kefu_Retention {
 	 * Deletes the conversations quiet for longer than the limit.
 	 *
 	 * @param int|null $now Current time (Unix seconds); now when null.
-	 * @return array|WP_Error `conversations` and `messages` deleted, and `done`
-	 *                        (false when the time budget ran out first).
+	 * @return array|WP_Error `conversations`, `messages` and `files` deleted,
+	 *                        and `done` (false when the time budget ran out
+	 *                        first).
 	 */
 	public static function run( $now = null ) {
 		$days = (int) Kefu::get( 'retention_days' );
 		$done = array(
 			'conversations' => 0,
 			'messages'      => 0,
+			'files'         => 0,
 			'done'          => true,
 		);
 		if ( $days <= 0 ) {
@@ -99,6 +104,13 @@ class Kefu_Retention {
 				}
 				$done['messages'] += $deleted;
 			} while ( $deleted >= self::BATCH * 10 );
+			do {
+				$files = Kefu_Store::delete_files_of( $ids, self::BATCH );
+				if ( is_wp_error( $files ) ) {
+					return self::failed( $files );
+				}
+				$done['files'] += $files;
+			} while ( $files >= self::BATCH );
 			$events = Kefu_Store::delete_related_of( $ids, 100000 );
 			$gone   = is_wp_error( $events ) ? $events : Kefu_Store::delete_visitors( $ids );
 			if ( is_wp_error( $gone ) ) {

@@ -531,7 +531,7 @@ class Kefu_Settings {
 			(int) Kefu::get( 'retention_days' ),
 			esc_html__( 'days', 'kefu' )
 		);
-		echo '<p class="description">' . esc_html__( 'Conversations quiet for longer are deleted once a day (messages, visitor records and read receipts). 0 keeps them for ever.', 'kefu' ) . '</p>';
+		echo '<p class="description">' . esc_html__( 'Conversations quiet for longer are deleted once a day (messages, files, visitor records and read receipts). 0 keeps them for ever.', 'kefu' ) . '</p>';
 	}
 
 	/**
@@ -544,6 +544,6 @@ class Kefu_Settings {
 			checked( (bool) Kefu::get( 'delete_data' ), true, false ),
 			esc_html__( 'Delete chat history when the plugin is uninstalled', 'kefu' )
 		);
-		echo '<p class="description">' . esc_html__( 'Unticked, messages and visitor records stay in the database after an uninstall.', 'kefu' ) . '</p>';
+		echo '<p class="description">' . esc_html__( 'Unticked, messages, visitor records and the files sent in chats stay after an uninstall. Ticked, the chat tables go, and the files with them: those in the database and those in the kefu-files folder of the uploads folder. Files the chat server keeps in an S3 bucket stay in the bucket: delete them there.', 'kefu' ) . '</p>';
 	}
 }

@@ -66,6 +66,26 @@ class Kefu_Store {
 	}
 
 	/**
+	 * The attachments table: what each file sent in a chat is (name, type,
+	 * size, conversation, message) and which store holds its bytes.
+	 *
+	 * @return string
+	 */
+	public static function attachment_table() {
+		return self::prefix() . 'kefu_attachment';
+	}
+
+	/**
+	 * The bytes of the files whose store is the database ('db'), in rows of
+	 * 256 KiB keyed by the attachment's id (`blob_key`).
+	 *
+	 * @return string
+	 */
+	public static function attachment_chunk_table() {
+		return self::prefix() . 'kefu_attachment_chunk';
+	}
+
+	/**
 	 * Every table the sidecar writes for the current site, the messages table
 	 * first.
 	 *
@@ -73,7 +93,7 @@ class Kefu_Store {
 	 */
 	public static function tables() {
 		$prefix = self::prefix();
-		return array( self::msg_table(), self::visitor_table(), $prefix . 'kefu_event', $prefix . 'kefu_agent', $prefix . 'kefu_ticket', $prefix . 'kefu_note', $prefix . 'kefu_block', $prefix . 'kefu_canned' );
+		return array( self::msg_table(), self::visitor_table(), $prefix . 'kefu_event', $prefix . 'kefu_agent', $prefix . 'kefu_ticket', $prefix . 'kefu_note', $prefix . 'kefu_block', $prefix . 'kefu_canned', self::attachment_table(), self::attachment_chunk_table() );
 	}
 
 	/**
@@ -196,6 +216,101 @@ class Kefu_Store {
 			$deleted += $gone;
 		}
 		return $deleted;
+	}
+
+	/**
+	 * A page of the files sent in, or uploaded to, the given visitors'
+	 * conversations, oldest first, each with `sent_at`, the time of the message
+	 * it was sent with (null while unsent). None where the sidecar predates
+	 * files and has no attachments table.
+	 *
+	 * @param string[] $visitor_ids Visitor ids.
+	 * @param int      $limit       Page size.
+	 * @param int      $offset      Rows to skip.
+	 * @return array|WP_Error Rows as associative arrays.
+	 */
+	public static function files_of( array $visitor_ids, $limit, $offset ) {
+		global $wpdb;
+		$files    = self::attachment_table();
+		$messages = self::msg_table();
+		if ( empty( $visitor_ids ) || ! self::table_exists( $files ) ) {
+			return array();
+		}
+		if ( ! self::table_exists( $messages ) ) {
+			return self::missing( $messages );
+		}
+		$in   = implode( ',', array_fill( 0, count( $visitor_ids ), '%s' ) );
+		$args = array_merge( $visitor_ids, array( (int) $limit, (int) $offset ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber, WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- table names and placeholders built above; $args holds one value per placeholder (the ids, then limit and offset).
+		$rows = $wpdb->get_results( $wpdb->prepare( "SELECT a.id, a.visitor_id, a.owner, a.name, a.type, a.size, a.status, a.created_at, a.mid, m.created_at AS sent_at FROM `{$files}` a LEFT JOIN `{$messages}` m ON m.mid = a.mid WHERE a.visitor_id IN ($in) ORDER BY a.created_at, a.id LIMIT %d OFFSET %d", $args ), ARRAY_A );
+		return '' === $wpdb->last_error ? $rows : self::failed( $files );
+	}
+
+	/**
+	 * Deletes up to $limit of the given visitors' files whose bytes are in the
+	 * database: their chunks first, then their records, so that a failure half
+	 * way never leaves bytes without the record that leads to them.
+	 *
+	 * Only finished files in the database store are deleted here. Bytes in an
+	 * S3 bucket or a folder are beyond WordPress's reach, and the sidecar finds
+	 * them only through their records: those stay, and the sidecar's sweep
+	 * removes bytes and record within about a minute once the message or the
+	 * visitor record is gone. An upload still arriving stays too: the sidecar
+	 * is writing its chunks, and would go on writing after a delete here, with
+	 * no record left to find them by (see files_left_of()).
+	 *
+	 * @param string[] $visitor_ids Visitor ids.
+	 * @param int      $limit       Most files.
+	 * @return int|WP_Error Files deleted.
+	 */
+	public static function delete_files_of( array $visitor_ids, $limit ) {
+		global $wpdb;
+		$files  = self::attachment_table();
+		$chunks = self::attachment_chunk_table();
+		// A sidecar older than files has no such table, and nothing to delete.
+		if ( empty( $visitor_ids ) || ! self::table_exists( $files ) ) {
+			return 0;
+		}
+		$in   = implode( ',', array_fill( 0, count( $visitor_ids ), '%s' ) );
+		$args = array_merge( $visitor_ids, array( 'db', 'ready', (int) $limit ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber, WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- table name and placeholders built above; $args holds one value per placeholder (the ids, store, status, limit).
+		$ids = $wpdb->get_col( $wpdb->prepare( "SELECT id FROM `{$files}` WHERE visitor_id IN ($in) AND store = %s AND status = %s LIMIT %d", $args ) );
+		if ( '' !== $wpdb->last_error ) {
+			return self::failed( $files );
+		}
+		if ( ! $ids ) {
+			return 0;
+		}
+		if ( self::table_exists( $chunks ) ) {
+			// A few hundred chunks per statement: a large file never holds one long delete.
+			do {
+				$gone = self::delete_where( $chunks, 'blob_key IN (%s)', $ids, 1, 200 );
+				if ( is_wp_error( $gone ) ) {
+					return $gone;
+				}
+			} while ( $gone >= 200 );
+		}
+		return self::delete_where( $files, 'id IN (%s)', $ids, 1, count( $ids ) );
+	}
+
+	/**
+	 * How many of the given visitors' files delete_files_of() leaves to the
+	 * sidecar's sweep: bytes outside the database, and uploads still arriving.
+	 *
+	 * @param string[] $visitor_ids Visitor ids.
+	 * @return int|WP_Error Files.
+	 */
+	public static function files_left_of( array $visitor_ids ) {
+		global $wpdb;
+		$files = self::attachment_table();
+		if ( empty( $visitor_ids ) || ! self::table_exists( $files ) ) {
+			return 0;
+		}
+		$in   = implode( ',', array_fill( 0, count( $visitor_ids ), '%s' ) );
+		$args = array_merge( $visitor_ids, array( 'db', 'ready' ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber, WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- table name and placeholders built above; $args holds one value per placeholder (the ids, store, status).
+		$count = $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM `{$files}` WHERE visitor_id IN ($in) AND NOT ( store = %s AND status = %s )", $args ) );
+		return '' === $wpdb->last_error ? (int) $count : self::failed( $files );
 	}
 
 	/**
