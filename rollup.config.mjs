@@ -9,11 +9,12 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import minifyTemplates from './scripts/rollup-minify-templates.mjs';
 import dropStaleChunks from './scripts/rollup-drop-stale-chunks.mjs';
+import consoleIcons from './scripts/rollup-console-icons.mjs';
 
 // What both builds of this run wrote (scripts/rollup-drop-stale-chunks.mjs).
 const writtenThisRun = new Set();
 
-const plugins = () => [
+const plugins = ({ module = true } = {}) => [
   // Lit's production build whatever NODE_ENV says (vitest sets it to 'test', which picks Lit's dev build).
   nodeResolve({ browser: true, exportConditions: ['production'] }),
   typescript({
@@ -36,7 +37,7 @@ const plugins = () => [
   dropStaleChunks(writtenThisRun),
   terser({
     ecma: 2020,
-    module: true,
+    module,
     compress: { passes: 2, pure_getters: true },
     format: { comments: false },
   }),
@@ -62,5 +63,13 @@ export default [
     input: { admin: 'admin-panel/kefu-admin.ts' },
     output,
     plugins: plugins(),
+  },
+  {
+    // The console's service worker (docs/push.md): a classic script of its own, never in
+    // the console bundle. Its exports stay reachable as `kefuConsoleWorker` (the browser tests
+    // call its click handling: a headless browser has no notification to click).
+    input: { 'console-sw': 'admin-panel/console-sw.ts' },
+    output: { ...output, format: 'iife', name: 'kefuConsoleWorker' },
+    plugins: [...plugins({ module: false }), consoleIcons()],
   },
 ];

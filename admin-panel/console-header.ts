@@ -3,6 +3,7 @@ import type { DeskController } from './desk-controller.js';
 import type { AdminStrings } from './i18n/en.js';
 import type { InboxController, InboxConversation } from './inbox-controller.js';
 import type { SearchFn } from './search-controller.js';
+import type { AgentCall } from './push-subscriber.js';
 import { displayName } from './visitor-labels.js';
 import './kefu-desk-tools.js';
 
@@ -24,6 +25,9 @@ export interface HeaderOptions {
   search: SearchFn;
   notificationPermission: NotificationPermission | 'unsupported';
   askNotifications: () => void;
+  /** Web Push on this device: the console's service worker, and agent API calls (kefu-push-settings.ts). */
+  pushWorker?: string;
+  call: AgentCall;
   /** "Sign out": a link (the CMS's log-out address), a callback, or none. */
   signOut?: string | (() => void);
 }
@@ -40,7 +44,7 @@ export function signOutLink(url: string | undefined): string | undefined {
 }
 
 /** Name, connection, the agent's name and sign-out, the desk's tools, notifications, presence. */
-export function renderHeader({ t, lang, inbox, desk, search, notificationPermission, askNotifications, signOut }: HeaderOptions): TemplateResult {
+export function renderHeader({ t, lang, inbox, desk, search, notificationPermission, askNotifications, pushWorker, call, signOut }: HeaderOptions): TemplateResult {
   const conn =
     inbox.status === 'reconnecting'
       ? html`<span class="dot warn"></span>${t.reconnecting}`
@@ -67,6 +71,8 @@ export function renderHeader({ t, lang, inbox, desk, search, notificationPermiss
         ?manage=${inbox.canManage}
         ?busy=${desk.busy}
         .error=${desk.error}
+        push-worker=${pushWorker ?? ''}
+        .call=${call}
       ></kefu-desk-tools>
       ${notificationPermission === 'default'
         ? html`<button class="link-button notify" type="button" aria-label=${t.enableNotifications} @click=${askNotifications}>

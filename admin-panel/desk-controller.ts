@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiError } from '../client/api-error.js';
 import { DeskApi, type CannedDraft } from '../client/desk-api.js';
 import { Outbox, type Outgoing } from '../client/outbox.js';
-import type { AgentEntry, Block, CannedReply, ConversationState, ConversationStatus, KefuEvent, Note } from '../protocol/wire.js';
+import type { AgentEntry, Block, CannedReply, ConversationState, ConversationStatus, KefuEvent, Note, Rating } from '../protocol/wire.js';
 
 export interface DeskOptions {
   base: string;
@@ -44,6 +44,8 @@ export class DeskController implements ReactiveController {
   readonly api: DeskApi;
   /** Notes of the conversations opened here, oldest first. */
   readonly notes = new Map<string, readonly Note[]>();
+  /** The visitors' ratings of the conversations opened here, oldest first: lines of the thread like notes. */
+  readonly ratings = new Map<string, readonly Rating[]>();
   agents: readonly AgentEntry[] = [];
   blocks: readonly Block[] = [];
   /** A desk action in flight (the views disable their buttons). */
@@ -140,11 +142,17 @@ export class DeskController implements ReactiveController {
     void this.announce(visitorId, true);
     if (this.notesLoaded.has(visitorId)) return;
     this.notesLoaded.add(visitorId);
-    // An entry from now on, so a colleague's note arriving during the fetch is kept.
+    // An entry from now on, so a colleague's note (or a rating) arriving during the fetch is kept.
     if (!this.notes.has(visitorId)) this.notes.set(visitorId, []);
+    if (!this.ratings.has(visitorId)) this.ratings.set(visitorId, []);
     try {
-      const notes = await this.opts.withToken(() => this.api.notes(visitorId, this.connection?.signal));
+      const signal = this.connection?.signal;
+      const [notes, ratings] = await Promise.all([
+        this.opts.withToken(() => this.api.notes(visitorId, signal)),
+        this.opts.withToken(() => this.api.ratings(visitorId, signal)),
+      ]);
       this.notes.set(visitorId, mergeNotes(this.notes.get(visitorId) ?? [], notes));
+      this.ratings.set(visitorId, mergeNotes(this.ratings.get(visitorId) ?? [], ratings));
       this.changed();
     } catch {
       // Shown with what the feed brought; the next opening fetches them again.
@@ -170,6 +178,12 @@ export class DeskController implements ReactiveController {
           // A conversation never opened here fetches its notes when it is.
           if (this.notes.has(ev.note.visitorId)) this.addNotes([ev.note]);
           break;
+        case 'rating': {
+          const known = this.ratings.get(ev.rating.visitorId);
+          if (!known) continue;
+          this.ratings.set(ev.rating.visitorId, mergeNotes(known, [ev.rating]));
+          break;
+        }
         case 'viewing': {
           if (ev.agent === this.opts.me()) continue;
           const seen = this.viewers.get(ev.visitorId) ?? new Map();
@@ -307,8 +321,8 @@ export class DeskController implements ReactiveController {
   }
 }
 
-/** Notes by id (an own note may come back both as the answer and through the feed), oldest first. */
-export function mergeNotes(known: readonly Note[], more: readonly Note[]): Note[] {
+/** Notes (or ratings) by id (an own note may come back both as the answer and through the feed), oldest first. */
+export function mergeNotes<T extends { id: number; afterMid: number }>(known: readonly T[], more: readonly T[]): T[] {
   const byId = new Map(known.map((n) => [n.id, n]));
   for (const n of more) byId.set(n.id, n);
   return [...byId.values()].sort((a, b) => a.afterMid - b.afterMid || a.id - b.id);

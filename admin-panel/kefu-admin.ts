@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { TokenSource } from '../client/token-source.js';
+import { requestJson } from '../client/request-json.js';
 import type { ChatMessage } from '../client/types.js';
 import { emit } from '../client/ui/emit.js';
 import type { ConversationEvent } from '../protocol/wire.js';
@@ -9,12 +10,14 @@ import { AttachmentController } from './attachment-controller.js';
 import { ConsoleActions } from './console-actions.js';
 import { renderBanners, renderHeader, signOutLink, type Handoff } from './console-header.js';
 import { DeskController } from './desk-controller.js';
-import { pickAdminStrings } from './i18n/pick-admin-strings.js';
+import { loadAdminStrings, pickAdminStrings } from './i18n/pick-admin-strings.js';
 import { InboxController, type InboxConversation } from './inbox-controller.js';
 import { adminStyles } from './kefu-admin.styles.js';
 import type { RelatedFn } from './related-controller.js';
 import type { SearchFn } from './search-controller.js';
 import { ShortcutController } from './shortcut-controller.js';
+import { ConversationLinkController } from './conversation-link-controller.js';
+import type { AgentCall } from './push-subscriber.js';
 import './kefu-inbox-list.js';
 import './kefu-conversation.js';
 import './kefu-conversation-actions.js';
@@ -49,6 +52,7 @@ import type { KefuDeskTools } from './kefu-desk-tools.js';
  * @attr theme - 'auto' (default: the system's light or dark), 'light' or 'dark'
  * @attr sign-out-url - shows "Sign out" as a link to this address (http, https or a path)
  * @attr sign-out - shows "Sign out" as a button that fires `kefu-sign-out` (the page forgets the token)
+ * @attr push-worker - the console's service worker (its scope: its folder): with it, the Push tool turns Web Push on for this device (docs/push.md)
  *
  * @event kefu-visitor-message - detail `{visitorId, message}`: a visitor wrote
  * @event kefu-select - detail `{visitorId}`: the agent opened a conversation
@@ -77,8 +81,11 @@ export class KefuAdmin extends LitElement {
   @property({ type: Boolean, attribute: 'sign-out' }) signOut = false;
   /** 'auto' follows the system's light or dark setting; a site may force 'light' or 'dark'. */
   @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
+  @property({ attribute: 'push-worker' }) pushWorker?: string;
 
   @state() private expired = false;
+  /** The language whose strings are loaded, given to every part; null until the first are. */
+  @state() private stringsLang: string | null = null;
   /** A conversation a colleague just gave this agent, until opened or dismissed. */
   @state() private handoff: Handoff | undefined;
   /** A search hit to show in the open conversation. */
@@ -90,6 +97,8 @@ export class KefuAdmin extends LitElement {
   /** The details column's past conversations; stable like `search`. */
   private readonly related: RelatedFn = (visitorId, signal) => this.inbox!.withToken(() => this.inbox!.api.related(visitorId, signal));
   @query('kefu-desk-tools') private toolsEl?: KefuDeskTools;
+  /** The push opt-in's calls; stable like `search`. */
+  private readonly call: AgentCall = (path, method, body) => this.inbox!.withToken(() => requestJson(this.base + '/kefu' + path, { method, token: this.tokens?.token, body }));
 
   private inbox?: InboxController;
   private desk?: DeskController;
@@ -105,6 +114,8 @@ export class KefuAdmin extends LitElement {
   });
 
   private readonly shortcuts = new ShortcutController(this, (action) => this.actions.shortcut(action));
+  /** A push notification's conversation: from `#conversation=…` or the service worker's message. */
+  private readonly links = new ConversationLinkController(this, (visitorId) => void this.select(visitorId));
   private tokens?: TokenSource;
   private readonly alerts = new AlertController(this, {
     inbox: () => this.inbox,
@@ -113,7 +124,7 @@ export class KefuAdmin extends LitElement {
   });
 
   private get t() {
-    return pickAdminStrings(this.lang);
+    return pickAdminStrings(this.stringsLang);
   }
 
   private get base(): string {
@@ -144,6 +155,14 @@ export class KefuAdmin extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lang')) {
+      const lang = this.lang;
+      loadAdminStrings(lang)
+        .catch((err: unknown) => console.warn('kefu: the console\'s Chinese strings did not load; showing English', err))
+        .then(() => {
+          if (this.lang === lang) this.stringsLang = lang;
+        });
+    }
     if (changed.has('token') && this.tokens && this.token) this.tokens.token = this.token;
     // A page may set the token after inserting the element.
     if (changed.has('token') || changed.has('tokenUrl')) this.ensureInbox();
@@ -237,6 +256,7 @@ export class KefuAdmin extends LitElement {
   }
 
   override render(): TemplateResult {
+    if (this.stringsLang === null) return html``;
     const t = this.t;
     const inbox = this.inbox;
     if (!inbox) return html`<div class="app" part="base"><p class="empty">${this.token || this.tokenUrl ? t.connecting : t.noToken}</p></div>`;
@@ -252,12 +272,14 @@ export class KefuAdmin extends LitElement {
       >
         ${renderHeader({
           t,
-          lang: this.lang,
+          lang: this.stringsLang,
           inbox,
           desk,
           search: this.search,
           notificationPermission: this.alerts.attention.notificationPermission,
           askNotifications: () => void this.askNotifications(),
+          pushWorker: this.pushWorker,
+          call: this.call,
           signOut: signOutLink(this.signOutUrl) ?? (this.signOut ? () => emit(this, 'kefu-sign-out') : undefined),
         })}
         <div class="banners">
@@ -272,7 +294,7 @@ export class KefuAdmin extends LitElement {
         </div>
         <kefu-inbox-list
           part="list"
-          lang=${this.lang}
+          lang=${this.stringsLang}
           .conversations=${inbox.visible}
           .selected=${id}
           ?loaded=${inbox.listLoaded}
@@ -282,7 +304,7 @@ export class KefuAdmin extends LitElement {
         ></kefu-inbox-list>
         <kefu-conversation
           part="conversation"
-          lang=${this.lang}
+          lang=${this.stringsLang}
           .visitorId=${id}
           .conversation=${c}
           .messages=${thread?.log.messages ?? []}
@@ -294,6 +316,7 @@ export class KefuAdmin extends LitElement {
           ?loadingOlder=${thread?.loading ?? false}
           .notes=${id ? (desk.notes.get(id) ?? []) : []}
           .pendingNotes=${desk.pendingNotes.filter((n) => n.visitorId === id)}
+          .ratings=${id ? (desk.ratings.get(id) ?? []) : []}
           .viewers=${id ? desk.viewersOf(id) : []}
           .highlight=${this.highlight}
           ?acceptFiles=${files.enabled}
@@ -302,7 +325,7 @@ export class KefuAdmin extends LitElement {
           ${id
             ? html`<kefu-conversation-actions
                   slot="actions"
-                  lang=${this.lang}
+                  lang=${this.stringsLang}
                   .conversation=${c}
                   .me=${inbox.me}
                   .agents=${desk.agents}
@@ -311,7 +334,7 @@ export class KefuAdmin extends LitElement {
                 ></kefu-conversation-actions>
                 <kefu-composer
                   slot="composer"
-                  lang=${this.lang}
+                  lang=${this.stringsLang}
                   .canned=${desk.canned}
                   .values=${{ visitorName: c?.name, visitorEmail: c?.email, agentName: inbox.myName }}
                   .limits=${files.limits}
@@ -320,7 +343,7 @@ export class KefuAdmin extends LitElement {
                 ></kefu-composer>`
             : nothing}
         </kefu-conversation>
-        <kefu-visitor-details part="details" lang=${this.lang} .visitorId=${id} .conversation=${c} .related=${this.related}></kefu-visitor-details>
+        <kefu-visitor-details part="details" lang=${this.stringsLang} .visitorId=${id} .conversation=${c} .related=${this.related}></kefu-visitor-details>
         <div class="sr-only" aria-live="polite">${this.alerts.liveText}</div>
       </div>
     `;

@@ -6,7 +6,7 @@ import type { Typer } from '../client/chat-session.js';
 import type { ChatMessage } from '../client/types.js';
 import { emit } from '../client/ui/emit.js';
 import { messageMeta, pendingMessage, type PendingView } from '../client/ui/message-parts.js';
-import { ADMIN, isTeam, type Attachment, type Note } from '../protocol/wire.js';
+import { ADMIN, isTeam, type Attachment, type Note, type Rating } from '../protocol/wire.js';
 import type { LinkFn } from './attachment-controller.js';
 import { loadAttachmentUi } from './attachment-rules.js';
 import type { PendingNote, Viewer } from './desk-controller.js';
@@ -18,7 +18,8 @@ import { displayName, identityBadge, pageLabel } from './visitor-labels.js';
 
 /**
  * One open conversation in the console: its head (name, identity, online,
- * page, and the slotted actions), the thread of messages and team notes with
+ * page, and the slotted actions), the thread of messages, team notes and the
+ * visitor's ratings with
  * paging back as the agent scrolls up, which colleagues are looking or
  * typing, and the slotted composer. It holds no network state: everything
  * comes in as properties, every wish goes out as an event. It keeps the
@@ -40,6 +41,7 @@ import { displayName, identityBadge, pageLabel } from './visitor-labels.js';
  * @csspart messages - the scrolling thread
  * @csspart message, bubble, meta - one message, its text and its time/state line
  * @csspart note - a team note in the thread
+ * @csspart rating - the visitor's rating of a resolution, in the thread
  * @csspart files - a message's files
  *
  * @cssproperty --kefu-accent, --kefu-on-accent, --kefu-background, --kefu-text, --kefu-muted, --kefu-line, --kefu-surface
@@ -58,6 +60,8 @@ export class KefuConversation extends LitElement {
   /** Team notes, oldest first, and own ones on their way. */
   @property({ attribute: false }) notes: readonly Note[] = [];
   @property({ attribute: false }) pendingNotes: readonly PendingNote[] = [];
+  /** The visitor's ratings, oldest first: each sits in the thread where it was given. */
+  @property({ attribute: false }) ratings: readonly Rating[] = [];
   /** Colleagues with this conversation open. */
   @property({ attribute: false }) viewers: readonly Viewer[] = [];
   /** The mid to show and mark (a search result); the thread must already hold it. */
@@ -91,6 +95,7 @@ export class KefuConversation extends LitElement {
       // Its cards and thumbnails draw once the chunk has arrived, below where the thread was scrolled to.
       void loadAttachmentUi().then(() => this.nearBottom && this.stickToBottom());
     }
+    if (changed.has('ratings') && this.ratings.length) void import('./kefu-rating-line.js');
     const el = this.messagesEl;
     if (el && !this.anchor) this.nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
     if (changed.has('visitorId')) this.nearBottom = true;
@@ -162,12 +167,12 @@ export class KefuConversation extends LitElement {
         <div class="messages" part="messages" role="log" aria-live="off" tabindex="0" aria-label=${displayName(c, id, t)} @scroll=${this.handleScroll}>
           ${this.loadingOlder ? html`<p class="loading">${t.loadingOlder}</p>` : nothing}
           ${repeat(
-            threadItems(this.messages, this.notes, !this.hasMore),
+            threadItems(this.messages, this.notes, !this.hasMore, this.ratings),
             (item) => item.key,
             (item) => {
-              if (item.kind === 'note') {
+              if (item.kind !== 'message') {
                 previous = '';
-                return this.renderNote(item.note);
+                return item.kind === 'note' ? this.renderNote(item.note) : this.renderRating(item.rating);
               }
               const m = item.message;
               const showName = m.from !== previous;
@@ -219,6 +224,11 @@ export class KefuConversation extends LitElement {
             : html`<div class="meta"><span class="state" data-state="sending">${t.sending}</span></div>`}
       </div>
     `;
+  }
+
+  /** The verdict and the visitor's words (`<kefu-rating-line>`, a chunk loaded with the first rating shown). */
+  private renderRating(r: Rating): TemplateResult {
+    return html`<kefu-rating-line part="rating" data-rating=${r.id} data-score=${r.score} lang=${this.lang} .rating=${r}></kefu-rating-line>`;
   }
 
   private renderMessage(m: ChatMessage, showName: boolean): TemplateResult {

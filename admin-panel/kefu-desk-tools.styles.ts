@@ -42,6 +42,9 @@ export const deskToolsStyles = [
       color: var(--_text);
       box-shadow: 0 20px 50px rgba(15, 23, 42, 0.3);
     }
+    dialog[data-tool='ratings'] {
+      width: min(960px, calc(100vw - 24px));
+    }
     dialog::backdrop {
       background: rgba(15, 23, 42, 0.4);
     }

@@ -7,8 +7,9 @@ import type { InboxConversation } from './inbox-controller.js';
 import { deskToolsStyles } from './kefu-desk-tools.styles.js';
 import type { SearchFn } from './search-controller.js';
 import type { KefuSearchPanel } from './kefu-search-panel.js';
+import type { AgentCall } from './push-subscriber.js';
 
-export type DeskTool = 'search' | 'canned' | 'blocks' | 'shortcuts';
+export type DeskTool = 'search' | 'canned' | 'blocks' | 'ratings' | 'shortcuts' | 'push';
 
 // Loaded on first use, as chunks beside admin.js: the console's first load
 // stays within its budget, and most sessions open few of these.
@@ -16,13 +17,16 @@ const PANELS: Record<DeskTool, () => Promise<unknown>> = {
   search: () => import('./kefu-search-panel.js'),
   canned: () => import('./kefu-canned-manager.js'),
   blocks: () => import('./kefu-blocks-panel.js'),
+  ratings: () => import('./kefu-ratings-report.js'),
   shortcuts: () => import('./kefu-shortcuts.js'),
+  push: () => import('./kefu-push-settings.js'),
 };
 
 /**
  * The console header's tool buttons and the dialogs they open: search over
- * every conversation, the canned replies, the blocked visitors, the keyboard
- * shortcuts. One native modal `<dialog>` at a time (focus kept inside, Esc
+ * every conversation, the canned replies, the blocked visitors, the ratings
+ * report, push notifications on this device (with `push-worker`), the
+ * keyboard shortcuts. One native modal `<dialog>` at a time (focus kept inside, Esc
  * closes, focus back to where it was). The panels' events pass through to
  * the shell, which acts on them; a picked search hit closes the dialog.
  *
@@ -45,6 +49,10 @@ export class KefuDeskTools extends LitElement {
   /** Why the last save or unblock failed; '' for none. */
   @property() error = '';
   @property() override lang = '';
+  /** The console's service worker (`<kefu-admin push-worker>`): with it, a Push tool turns Web Push on for this device. */
+  @property({ attribute: 'push-worker' }) pushWorker = '';
+  /** Agent API calls for the push tool. */
+  @property({ attribute: false }) call?: AgentCall;
 
   @state() private tool: DeskTool | undefined;
 
@@ -85,8 +93,8 @@ export class KefuDeskTools extends LitElement {
 
   override render(): TemplateResult {
     const t = this.t;
-    const label: Record<DeskTool, string> = { search: t.openSearch, canned: t.openCanned, blocks: t.openBlocks, shortcuts: t.openShortcuts };
-    const tools: DeskTool[] = ['search', 'canned', 'blocks', 'shortcuts'];
+    const label: Record<DeskTool, string> = { search: t.openSearch, canned: t.openCanned, blocks: t.openBlocks, ratings: t.openRatings, shortcuts: t.openShortcuts, push: t.openPush };
+    const tools: DeskTool[] = ['search', 'canned', 'blocks', 'ratings', ...(this.pushWorker ? ['push' as const] : []), 'shortcuts'];
     return html`
       <div class="tools" role="group" aria-label=${t.deskTools}>
         ${tools.map(
@@ -115,8 +123,12 @@ export class KefuDeskTools extends LitElement {
         return html`<kefu-canned-manager lang=${this.lang} .canned=${this.canned} ?manage=${this.manage} ?saving=${this.busy} error=${error}></kefu-canned-manager>`;
       case 'blocks':
         return html`<kefu-blocks-panel lang=${this.lang} .blocks=${this.blocks} .conversations=${this.conversations} error=${error}></kefu-blocks-panel>`;
+      case 'ratings':
+        return html`<kefu-ratings-report lang=${this.lang} .call=${this.call} .conversations=${this.conversations}></kefu-ratings-report>`;
       case 'shortcuts':
         return html`<kefu-shortcuts lang=${this.lang}></kefu-shortcuts>`;
+      case 'push':
+        return html`<kefu-push-settings lang=${this.lang} worker=${this.pushWorker} .call=${this.call}></kefu-push-settings>`;
       default:
         return nothing;
     }

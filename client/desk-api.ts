@@ -1,5 +1,5 @@
 import { joinUrl, requestJson } from './request-json.js';
-import type { AgentEntry, Block, CannedReply, ConversationState, ConversationStatus, Note, SearchPage } from '../protocol/wire.js';
+import type { AgentEntry, Block, CannedReply, ConversationState, ConversationStatus, Note, Rating, SearchPage } from '../protocol/wire.js';
 
 /** What a canned reply is made of when saved; `shared` only when created (needs a `manage` token). */
 export interface CannedDraft {
@@ -40,6 +40,11 @@ export class DeskApi {
 
   async addNote(visitorId: string, content: string, clientId: string): Promise<Note> {
     return (await this.call<{ note: Note }>('POST', this.conv(visitorId, 'notes'), { content, clientId })).note;
+  }
+
+  /** The visitor's ratings of the conversation, oldest first. */
+  async ratings(visitorId: string, signal?: AbortSignal): Promise<Rating[]> {
+    return (await this.call<{ ratings: Rating[] }>('GET', this.conv(visitorId, 'ratings'), undefined, signal)).ratings;
   }
 
   viewing(visitorId: string, viewing: boolean): Promise<void> {

@@ -13,6 +13,8 @@ export interface SessionRequest {
   consent?: boolean;
   /** The browser's IANA time zone, for the agents' "local time"; `session()` fills it in. */
   timeZone?: string;
+  /** The widget's language, `en` or `zh-CN`: mails to the visitor are in it. */
+  lang?: string;
 }
 
 function localTimeZone(): string | undefined {

@@ -116,6 +116,8 @@ export interface VisitorProfile {
   device?: 'desktop' | 'mobile' | 'tablet' | null;
   /** The visitor's IANA time zone (e.g. `Asia/Shanghai`), as their browser reported it. */
   timeZone?: string | null;
+  /** The widget's language, `en` or `zh-CN` (null until a session said): mails to the visitor are in it. */
+  lang?: 'en' | 'zh-CN' | null;
 }
 
 /** Where a conversation stands in the team's work (docs/PROTOCOL.md, "Help desk"). */
@@ -310,6 +312,58 @@ export interface UnblockEvent {
   visitorId: string;
 }
 
+/**
+ * What the visitor learns of their conversation's status (audience visitor):
+ * no owner, no notes. `resolved` asks them for a rating; anything else withdraws the ask.
+ */
+export interface StatusEvent {
+  type: 'status';
+  visitorId: string;
+  status: ConversationStatus;
+}
+
+/** How a visitor rated a resolved conversation (docs/PROTOCOL.md, "Ratings"). */
+export type RatingScore = 'good' | 'bad';
+
+/** One rating: the visitor's verdict on one resolution of their conversation. Agents only. */
+export interface Rating {
+  id: number;
+  visitorId: string;
+  /** The conversation's owner when it was rated (`agent:<id>`), null when nobody owned it. */
+  agent: string | null;
+  score: RatingScore;
+  /** The visitor's words, at most 1,000 characters; null when they left none. */
+  comment: string | null;
+  createdAt: string;
+  /** The newest message of the conversation when it was rated: where it sits in the thread. */
+  afterMid: number;
+}
+
+/** A visitor rated their conversation (audience agents). */
+export interface RatingEvent {
+  type: 'rating';
+  rating: Rating;
+}
+
+/** Good and bad ratings, and the good ones' share (0 to 1; null when there are none). */
+export interface RatingCounts {
+  good: number;
+  bad: number;
+  shareGood: number | null;
+}
+
+/** `GET /kefu/api/agent/ratings/report`: ratings per owner and per ISO week (UTC), and the latest comments. */
+export interface RatingsReport {
+  /** The weeks covered, oldest first, the current one last: `2026-W09` and the date of its Monday. */
+  weeks: Array<{ week: string; start: string }>;
+  /** One row per owner (null: nobody owned the conversation), `weeks` in the order above. */
+  agents: Array<{ agent: string | null; name: string | null; total: RatingCounts; weeks: RatingCounts[] }>;
+  /** Ratings with a comment in those weeks, newest first. */
+  comments: Rating[];
+  /** `before` for the next page of comments; null when there is none. */
+  next: number | null;
+}
+
 /** What a poll's `events` and the stream carry besides messages. */
 export type KefuEvent =
   | TypingEvent
@@ -321,7 +375,9 @@ export type KefuEvent =
   | ViewingEvent
   | BlockEvent
   | UnblockEvent
-  | CannedEvent;
+  | CannedEvent
+  | StatusEvent
+  | RatingEvent;
 
 /** One frame of the hidden-iframe stream, posted as `{kefu: frame}`. */
 export type StreamEvent =
@@ -348,6 +404,8 @@ export interface SessionAnswer {
   email: string | null;
   verified: boolean;
   consentAt: string | null;
+  /** The conversation is resolved and that resolution not rated yet: the widget asks for a rating. */
+  askRating: boolean;
 }
 
 /** One agent as visitors see them: the widget's team faces and message avatars. */
@@ -367,6 +425,15 @@ export interface TeamAnswer {
   agents: TeamMember[];
   /** Median seconds to the team's first reply over the last 30 days; null with fewer than 5 answered conversations. */
   replySeconds: number | null;
+  /** Present when the site keeps business hours (docs/PROTOCOL.md, "Business hours"). */
+  hours?: HoursState;
+}
+
+/** Business hours as visitors see them. Outside them, every `agentsOnline` a visitor gets is 0. */
+export interface HoursState {
+  open: boolean;
+  /** While closed: when the schedule opens next (ISO 8601), null when it never does. Null while open. */
+  opensAt: string | null;
 }
 
 /** One delivery from any transport: what arrived and the cursor covering it. */

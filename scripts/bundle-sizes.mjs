@@ -4,8 +4,9 @@
 // widget.js), after it (plus the panel chunk, one language's strings and what
 // they import; the iframe stream, opt-in, loads only when chosen), the same
 // where the server takes files (plus the files chunk the panel imports once
-// GET /kefu/api/attachments/limits says so), and the agent console (admin.js
-// and its imports).
+// GET /kefu/api/attachments/limits says so), the agent console (admin.js
+// and its imports; in Chinese, plus its strings' chunk), and the console's
+// service worker (console-sw.js).
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
@@ -37,12 +38,18 @@ const after = new Set([...before, ...(panel ? closure(panel) : []), ...(strings 
 const files = panel && /import\(\s*["']\.\/(attachment-parts-[A-Za-z0-9_-]+\.js)["']\s*\)/.exec(readFileSync(join(dir, panel), 'utf8'))?.[1];
 const withFiles = new Set([...after, ...(files ? closure(files) : [])]);
 const consoleFiles = closure('admin.js');
+// The console's Chinese strings: a chunk the console imports when its language is Chinese.
+const consoleZh = [...consoleFiles].flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/import\(\s*["']\.\/(zh-CN-[A-Za-z0-9_-]+\.js)["']\s*\)/g)].map((m) => m[1]))[0];
+const consoleChinese = new Set([...consoleFiles, ...(consoleZh ? closure(consoleZh) : [])]);
 
 const rows = [
   ['widget, before the first click', before, 5 * 1024],
   ['widget, after the first click', after, 21 * 1024],
   ['widget, with files on', withFiles, 25 * 1024],
-  ['agent console', consoleFiles, 40 * 1024],
+  ['agent console, English', consoleFiles, 40 * 1024],
+  ['agent console, Chinese', consoleChinese, 42 * 1024],
+  // Its own bundle (docs/push.md), loaded by the browser beside the console, never by it.
+  ['console service worker', new Set(['console-sw.js']), 2 * 1024],
 ];
 let over = false;
 for (const [label, set, budget] of rows) {

@@ -16,6 +16,8 @@ for p in php-cli php-mysql php-xml php-mbstring php-curl php-intl; do
 done
 # Chinese glyphs for the zh-CN pictures `npm run screenshots` takes (the tests read text, not pixels).
 [ -n "$(fc-list :lang=zh 2>/dev/null || true)" ] || need+=(fonts-noto-cjk)
+# The 👍 and 👎 of the rating pictures (docs/ui.md, "Ratings").
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 command -v zip >/dev/null 2>&1 || need+=(zip)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 

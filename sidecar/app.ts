@@ -9,13 +9,17 @@ import { clientAddress, koaProxyOptions } from './http/client-address.js';
 import { commonHeaders } from './http/common-headers.js';
 import { KefuError } from './core/kefu-error.js';
 import { visitorApiRoutes } from './transports/visitor-api.js';
+import { mailRoutes } from './transports/mail-api.js';
 import { agentApiRoutes } from './transports/agent-api.js';
 import { helpDeskRoutes } from './transports/help-desk-api.js';
+import { ratingRoutes } from './transports/rating-api.js';
 import { searchRoutes } from './transports/search-api.js';
 import { teamRoutes } from './transports/team-api.js';
 import { iframeStreamRoutes } from './transports/iframe-stream.js';
 import { assetRoutes } from './transports/assets.js';
 import { pageRoutes } from './transports/pages.js';
+import { pushRoutes } from './transports/push-api.js';
+import { consoleAppRoutes } from './transports/console-app.js';
 import { attachmentRoutes, isUploadPath } from './transports/attachment-api.js';
 import type { Runtime } from './runtime.js';
 import { errorCode } from './core/kefu-error.js';
@@ -50,14 +54,18 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Koa & { held: Hel
     }
   });
   visitorApiRoutes(router, rt);
+  mailRoutes(router, rt);
   agentApiRoutes(router, rt);
   helpDeskRoutes(router, rt);
+  ratingRoutes(router, rt);
   searchRoutes(router, rt);
   teamRoutes(router, rt);
   attachmentRoutes(router, rt);
   iframeStreamRoutes(router, rt, held);
   pageRoutes(router, rt);
-  assetRoutes(router, opts.publicDir ?? DEFAULT_PUBLIC_DIR);
+  pushRoutes(router, rt);
+  consoleAppRoutes(router, opts.publicDir ?? DEFAULT_PUBLIC_DIR);
+  assetRoutes(router, opts.publicDir ?? DEFAULT_PUBLIC_DIR, rt.availability);
 
   app.use(errorHandler(rt.log));
   app.use(async (ctx, next) => {

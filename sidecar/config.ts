@@ -4,6 +4,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readWpConfig, parseDbHost, type MysqlHost } from './wp-config.js';
 import { DEFAULT_KIND_NAMES, FILE_KINDS, kindName } from './core/attachment-types.js';
+import { BusinessHours, parseHolidays, parseWeek } from './core/business-hours.js';
+import type { OutsideHours } from './core/availability.js';
+import { isEmailAddress } from './core/email-address.js';
 
 export interface MysqlConnection extends MysqlHost {
   user: string;
@@ -59,6 +62,59 @@ export interface Config {
   /** A visitor's message to a conversation nobody owns gives it to the least busy agent online. */
   readonly autoAssign: boolean;
   readonly attachments: AttachmentSettings;
+  /**
+   * Business hours (docs/PROTOCOL.md, "Business hours"): KEFU_BUSINESS_HOURS, the weekly
+   * schedule (`mon-fri 09:00-17:30; sat 10:00-14:00`, or `closed`), in KEFU_BUSINESS_TZ
+   * (an IANA zone; default the server's), without KEFU_HOLIDAYS (dates and runs:
+   * `2026-12-25, 2026-12-31..2027-01-01`). Outside them visitors see nobody online;
+   * `outside`, KEFU_OUTSIDE_HOURS, is what the widget then shows a visitor without a
+   * conversation: the leave-a-message form (`offline-form`, the default) or nothing
+   * (`hide`). Null when KEFU_BUSINESS_HOURS is not set: always open.
+   */
+  readonly businessHours: { readonly schedule: BusinessHours; readonly outside: OutsideHours } | null;
+  readonly mail: MailSettings;
+  readonly push: PushSettings;
+}
+
+/** Web Push to the agents' devices (docs/push.md). */
+export interface PushSettings {
+  /**
+   * KEFU_VAPID_PUBLIC_KEY and KEFU_VAPID_PRIVATE_KEY (base64url, as web-push's
+   * generate-vapid-keys prints them), both or neither. Neither: a pair is made
+   * once and kept in the database (`<prefix>kefu_setting`), shared by every process.
+   * The private key is a secret: never logged.
+   */
+  readonly vapidPublicKey: string | null;
+  readonly vapidPrivateKey: string | null;
+  /** KEFU_VAPID_SUBJECT: `mailto:` or `https:`, how a push service reaches the site's owner. */
+  readonly vapidSubject: string;
+  /** KEFU_PUSH_ESCALATE_AFTER_MIN: a visitor message unanswered this long is pushed again, once; 0 never. */
+  readonly escalateAfterMs: number;
+  /** KEFU_PUSH_ALLOW_HTTP_ENDPOINTS: for tests only: push endpoints on http://127.0.0.1 and localhost are accepted. */
+  readonly allowHttpEndpoints: boolean;
+}
+
+/** Mail to the agents and to visitors (docs/email.md). */
+export interface MailSettings {
+  /**
+   * KEFU_SMTP_URL: the SMTP server in nodemailer's URL form (`smtp://user:pass@host:587`,
+   * `smtps://user:pass@host:465`; query options such as `?requireTLS=true` pass
+   * through). Null: mail is off, and nothing is queued either. It holds a
+   * password: never logged, never in an error message.
+   */
+  readonly smtpUrl: string | null;
+  /** KEFU_MAIL_FROM: `Kefu <kefu@example.com>` or a bare address; default: the SMTP user, when that is an address. */
+  readonly from: string | null;
+  /** KEFU_NOTIFY_EMAILS: the agents' addresses (comma-separated) for offline and unanswered notices; none: no such notices. */
+  readonly notifyEmails: readonly string[];
+  /** KEFU_ESCALATE_AFTER_MIN: a visitor waiting this long for an answer is mailed to the agents; 0 never. */
+  readonly escalateAfterMs: number;
+  /** KEFU_VISITOR_AWAY_MIN: a visitor not seen this long gets the team's unseen replies by mail (if they gave an address); 0 never. */
+  readonly visitorAwayMs: number;
+  /** KEFU_SITE_URL: the site's address: the console's and the widget's links when the visitor's page is not known, the name in subjects. */
+  readonly siteUrl: string | null;
+  /** KEFU_MAIL_LANG: the language of the agents' mails, and of a visitor's whose language is not known. */
+  readonly lang: 'en' | 'zh-CN';
 }
 
 /** An S3-compatible bucket for attachments (store/s3-blob-store.ts). */
@@ -247,6 +303,92 @@ function attachmentSettings(env: Env): AttachmentSettings {
   });
 }
 
+/** `Name <address>` or a bare address: the address, else null. */
+function fromAddress(from: string): string | null {
+  const m = /^[^<>\r\n]*<([^<>]+)>$/.exec(from) ?? /^([^<>\s]+)$/.exec(from);
+  return m && isEmailAddress(m[1].trim()) ? m[1].trim() : null;
+}
+
+function mailSettings(env: Env): MailSettings {
+  const raw = env.KEFU_SMTP_URL?.trim() || null;
+  let from = env.KEFU_MAIL_FROM?.trim() || null;
+  if (raw) {
+    // The URL holds a password: no message below repeats it.
+    let u: URL;
+    try { u = new URL(raw); } catch { throw new Error('KEFU_SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465'); }
+    if ((u.protocol !== 'smtp:' && u.protocol !== 'smtps:') || !u.hostname) throw new Error('KEFU_SMTP_URL must start with smtp:// or smtps:// and name a host');
+    let user = '';
+    try { user = decodeURIComponent(u.username); } catch { /* a malformed escape: not an address, then */ }
+    if (!from && isEmailAddress(user)) from = user;
+    if (!from) throw new Error('KEFU_MAIL_FROM is needed with KEFU_SMTP_URL (the SMTP user is not an address to send from)');
+  }
+  if (from && !fromAddress(from)) throw new Error('KEFU_MAIL_FROM must be an address or Name <address>');
+  const notifyEmails = (env.KEFU_NOTIFY_EMAILS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const address of notifyEmails) if (!isEmailAddress(address)) throw new Error(`KEFU_NOTIFY_EMAILS: not an address: ${address}`);
+  // One mail goes to all of them: the outbox keeps the list in one column.
+  if (notifyEmails.join(', ').length > 2000) throw new Error('KEFU_NOTIFY_EMAILS: at most 2,000 characters');
+  let siteUrl = env.KEFU_SITE_URL?.trim() || null;
+  if (siteUrl) {
+    let u: URL;
+    try { u = new URL(siteUrl); } catch { throw new Error('KEFU_SITE_URL must be an address such as https://example.com'); }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('KEFU_SITE_URL must start with https:// or http://');
+    siteUrl = (u.origin + u.pathname).replace(/\/+$/, '');
+  }
+  const lang = env.KEFU_MAIL_LANG?.trim() || 'en';
+  if (!/^(en|zh-cn)$/i.test(lang)) throw new Error('KEFU_MAIL_LANG must be en or zh-CN');
+  return Object.freeze({
+    smtpUrl: raw,
+    from,
+    notifyEmails: Object.freeze([...new Set(notifyEmails)]),
+    escalateAfterMs: int(env, 'KEFU_ESCALATE_AFTER_MIN', 10, 0, 7 * 24 * 60) * 60_000,
+    visitorAwayMs: int(env, 'KEFU_VISITOR_AWAY_MIN', 3, 0, 7 * 24 * 60) * 60_000,
+    siteUrl,
+    lang: lang.toLowerCase() === 'en' ? 'en' : 'zh-CN',
+  });
+}
+
+function pushSettings(env: Env): PushSettings {
+  const publicKey = env.KEFU_VAPID_PUBLIC_KEY?.trim() || null;
+  const privateKey = env.KEFU_VAPID_PRIVATE_KEY?.trim() || null;
+  if (!publicKey !== !privateKey) throw new Error('KEFU_VAPID_PUBLIC_KEY and KEFU_VAPID_PRIVATE_KEY go together');
+  // The sizes web-push checks when it signs: a P-256 point (65 bytes) and scalar (32).
+  if (publicKey && !/^[A-Za-z0-9_-]{87}$/.test(publicKey)) throw new Error('KEFU_VAPID_PUBLIC_KEY must be 87 base64url characters (an uncompressed P-256 point)');
+  if (privateKey && !/^[A-Za-z0-9_-]{43}$/.test(privateKey)) throw new Error('KEFU_VAPID_PRIVATE_KEY must be 43 base64url characters');
+  const subject = env.KEFU_VAPID_SUBJECT?.trim() || 'mailto:kefu@localhost';
+  if (!/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/.test(subject)) throw new Error('KEFU_VAPID_SUBJECT must be a mailto: or https: address');
+  return Object.freeze({
+    vapidPublicKey: publicKey,
+    vapidPrivateKey: privateKey,
+    vapidSubject: subject,
+    escalateAfterMs: int(env, 'KEFU_PUSH_ESCALATE_AFTER_MIN', 5, 0, 7 * 24 * 60) * 60_000,
+    allowHttpEndpoints: flag(env, 'KEFU_PUSH_ALLOW_HTTP_ENDPOINTS', false),
+  });
+}
+
+function businessHours(env: Env): Config['businessHours'] {
+  const week = env.KEFU_BUSINESS_HOURS?.trim();
+  if (!week) {
+    // Alone they would do nothing: the schedule is most likely misspelt or forgotten.
+    for (const name of ['KEFU_BUSINESS_TZ', 'KEFU_HOLIDAYS', 'KEFU_OUTSIDE_HOURS']) {
+      if (env[name]?.trim()) throw new Error(`${name} needs KEFU_BUSINESS_HOURS, the weekly schedule (e.g. "mon-fri 09:00-17:30")`);
+    }
+    return null;
+  }
+  const outside = env.KEFU_OUTSIDE_HOURS?.trim() || 'offline-form';
+  if (outside !== 'offline-form' && outside !== 'hide') throw new Error('KEFU_OUTSIDE_HOURS must be offline-form or hide');
+  const named = <T>(name: string, read: () => T): T => {
+    try {
+      return read();
+    } catch (err) {
+      throw new Error(`${name}: ${(err as Error).message}`);
+    }
+  };
+  const timeZone = env.KEFU_BUSINESS_TZ?.trim() || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const schedule = named('KEFU_BUSINESS_HOURS', () => parseWeek(week));
+  const holidays = named('KEFU_HOLIDAYS', () => parseHolidays(env.KEFU_HOLIDAYS ?? ''));
+  return Object.freeze({ schedule: named('KEFU_BUSINESS_TZ', () => new BusinessHours({ week: schedule, holidays, timeZone })), outside });
+}
+
 export async function loadConfig(env: Env = process.env): Promise<Config> {
   const production = env.NODE_ENV === 'production';
   const wp = env.KEFU_WP_CONFIG ? await readWpConfig(env.KEFU_WP_CONFIG) : null;
@@ -322,5 +464,8 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     unassignAfterMs: int(env, 'KEFU_UNASSIGN_AFTER_MIN', 15, 0, 7 * 24 * 60) * 60_000,
     autoAssign: env.KEFU_AUTO_ASSIGN === 'true' || env.KEFU_AUTO_ASSIGN === '1',
     attachments: attachmentSettings(env),
+    businessHours: businessHours(env),
+    mail: mailSettings(env),
+    push: pushSettings(env),
   });
 }

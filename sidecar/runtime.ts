@@ -8,8 +8,11 @@ import { errorCode } from './core/kefu-error.js';
 import { Hub } from './core/hub.js';
 import { Delivery } from './core/delivery.js';
 import { Presence } from './core/presence.js';
+import { Availability } from './core/availability.js';
 import { Chat } from './core/chat.js';
 import { HelpDesk } from './core/help-desk.js';
+import { Ratings } from './core/ratings.js';
+import { AgentPush } from './push/agent-push.js';
 import { Search } from './core/search.js';
 import { CannedReplies } from './core/canned.js';
 import { Team } from './core/team.js';
@@ -22,6 +25,8 @@ import { Attachments } from './core/attachments.js';
 import { S3BlobStore } from './store/s3-blob-store.js';
 import { FolderBlobStore } from './store/folder-blob-store.js';
 import type { BlobStore } from './store/blob-store.js';
+import { MailService } from './core/mail-service.js';
+import { SmtpMailer } from './mail/smtp-mailer.js';
 
 const EVENT_PRUNE_MS = 60_000;
 const EVENT_KEEP_MS = 5 * 60_000;
@@ -34,8 +39,14 @@ export interface Runtime {
   hub: Hub;
   delivery: Delivery;
   presence: Presence;
+  /** What visitors are told of the team: nobody online outside business hours, and when it is back. */
+  availability: Availability;
   chat: Chat;
   desk: HelpDesk;
+  /** Visitors' ratings of resolved conversations, and the agents' report. */
+  ratings: Ratings;
+  /** Web Push to the agents' devices (docs/push.md). */
+  push: AgentPush;
   search: Search;
   canned: CannedReplies;
   /** What the widget shows of the team (cached: every page asks). */
@@ -44,6 +55,8 @@ export interface Runtime {
   activity: Activity;
   /** Files in conversations: uploads, reading, the sweep. */
   attachments: Attachments;
+  /** Notices to the agents and mails to visitors, through the outbox (docs/email.md); off without KEFU_SMTP_URL. */
+  mail: MailService;
   tokens: Tokens;
   visitorSendLimiter: RateLimiter;
   ipSendLimiter: RateLimiter;
@@ -70,7 +83,15 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
       if (now > 0 !== before > 0) hub.notifyVisitors();
     },
   });
-  const delivery = new Delivery({ store, feed, hub, log, agentsOnline: () => presence.agentsOnline });
+  const availability = new Availability({
+    hours: config.businessHours?.schedule ?? null,
+    outside: config.businessHours?.outside ?? 'offline-form',
+    agentsOnline: () => presence.agentsOnline,
+    onChange: () => hub.notifyVisitors(),
+  });
+  const delivery = new Delivery({
+    store, feed, hub, log, agentsOnline: () => presence.agentsOnline, agentsOnlineForVisitors: () => availability.agentsOnlineForVisitors(),
+  });
   const receipts = new Receipts({ store, feed, log, intervalMs: config.tailIntervalMs });
   const activity = new Activity({ store, log, intervalMs: config.tailIntervalMs });
   const desk = new HelpDesk({ store, feed, log, secret: config.secret, unassignAfterMs: config.unassignAfterMs, autoAssign: config.autoAssign });
@@ -84,6 +105,12 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
   if (folder) stores.set(folder.name, folder);
   const writeTo = stores.get(config.attachments.store === 'db' ? store.blobs.name : config.attachments.store)!;
   const attachments = new Attachments({ store, stores, tokens, log, settings: config.attachments, writeTo });
+  const mail = new MailService({
+    store, log, settings: config.mail, allowedOrigins: config.allowedOrigins,
+    mailer: config.mail.smtpUrl ? new SmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from! }) : null,
+    agentsOnline: () => presence.agentsOnline,
+    resumeToken: (visitorId) => tokens.resumeToken(visitorId),
+  });
   const chat = new Chat({ store, feed, delivery, presence, receipts, activity, desk, attachments, log });
   feed.subscribe({
     messages: (batch, fromTail) => {
@@ -91,12 +118,16 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
     },
     events: (events) => desk.noteEvents(events.map((e) => e.event)),
   });
+  // Made before the feed starts: the rows it reads back at start tell which visitors still wait.
+  const push = new AgentPush({ settings: config.push, store, feed, log });
   const shutdown = new Shutdown();
   let pruneTimer: NodeJS.Timeout | null = null;
 
   return {
-    config, log, store, feed, hub, delivery, presence, chat, desk, receipts, activity, search, attachments, tokens,
+    config, log, store, feed, hub, delivery, presence, availability, chat, desk, receipts, activity, search, attachments, tokens, mail,
     canned: new CannedReplies({ store, feed }),
+    ratings: new Ratings({ store, feed }),
+    push,
     team: new Team({ store }),
     visitorSendLimiter: new RateLimiter(config.visitorSendBurst, config.visitorSendPerSecond),
     ipSendLimiter: new RateLimiter(Math.max(config.visitorSendBurst, Math.ceil(config.ipSendPerMinute / 4)), config.ipSendPerMinute / 60),
@@ -105,8 +136,10 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
     async start() {
       await store.migrate();
       await feed.start();
+      await push.start();
       search.start();
       await presence.start();
+      availability.start();
       await desk.start();
       // A folder written to must be there, guarded, before the first upload. One
       // only read from is guarded again if it exists, never made (every WordPress
@@ -114,6 +147,7 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
       if (folder === writeTo) await folder.start({ create: true });
       else await folder?.start({ create: false }).catch((err) => log.warn('could not write the protection files of the attachments folder', { code: errorCode(err) }));
       attachments.start();
+      mail.start();
       pruneTimer = setInterval(() => {
         store.pruneEvents(new Date(Date.now() - EVENT_KEEP_MS)).catch((err) => log.warn('could not prune old events; retrying next minute', { code: errorCode(err) }));
       }, EVENT_PRUNE_MS);
@@ -128,9 +162,12 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
       desk.stop();
       await Promise.all([receipts.stop(), activity.stop()]);
       feed.stop();
+      await push.stop();
+      availability.stop();
       await presence.stop();
       await search.stop();
       await attachments.stop();
+      await mail.stop();
       await store.close();
     },
   };

@@ -38,6 +38,8 @@ export interface ChatControllerOptions {
    * where to get a fresh one when it expired in a page left open (`identity-url`).
    */
   identity?: { token?: string; url?: string; nonce?: string };
+  /** The widget's language (`en`, `zh-CN`): the session stores it for mails to the visitor. */
+  lang?: string;
 }
 
 const PAGE = 30;
@@ -64,6 +66,8 @@ export class ChatController implements ReactiveController {
   consentAt: string | null = null;
   /** -1 until the server has said. */
   agentsOnline = -1;
+  /** The team resolved the conversation and it is not rated yet: the panel shows the rating card. */
+  askRating?: boolean;
   status: FeedStatus = 'connecting';
   started = false;
   /** Who answers (faces, reply time): asked for when the panel opens, before any session exists. */
@@ -242,7 +246,7 @@ export class ChatController implements ReactiveController {
     while (!signal.aborted) {
       try {
         const session = await this.api.session(
-          { ...profile, identity, page: location.href, referrer: document.referrer || undefined },
+          { ...profile, identity, lang: this.opts.lang, page: location.href, referrer: document.referrer || undefined },
           signal,
         );
         this.storage.token = session.token;
@@ -290,6 +294,7 @@ export class ChatController implements ReactiveController {
     this.verified = session.verified;
     this.consentAt = session.consentAt;
     this.agentsOnline = session.agentsOnline;
+    this.askRating = session.askRating;
   }
 
   /** Updates name and email (the offline and pre-chat forms) or records consent; the token is resumed. */
@@ -341,6 +346,7 @@ export class ChatController implements ReactiveController {
         this.readUpto = Math.max(this.readUpto, ev.upto);
         this.log.markRead(ev.upto, (m) => this.isOwn(m));
       } else if (ev.type === 'typing' && ev.from !== this.visitorId) this.remoteTyping.set('', ev.typing, ev);
+      else if (ev.type === 'status') this.askRating = ev.status === 'resolved';
     }
     const incoming = fresh.filter((m) => !this.isOwn(m));
     for (const m of incoming) this.remoteTyping.heard('', m.from);

@@ -8,6 +8,7 @@ import { pickLocale } from './i18n/pick-strings.js';
 import type { Strings } from './i18n/en.js';
 import type { TitleFlasher } from './title-flasher.js';
 import type { AttachmentParts } from './attachment-parts.js';
+import type { RatingCard } from './rating-card.js';
 import { CLOSE_ICON, SEND_ICON } from './icons.js';
 import { dayLabel, initials, threadRows, type ThreadRow } from './thread-rows.js';
 import type { ChatMessage, TeamMember } from '../client/types.js';
@@ -29,6 +30,7 @@ import { ADMIN } from '../protocol/wire.js';
  * @csspart message, bubble, meta, avatar - one message, its text, its time/state line (last of a group) and its sender's face (first of a group)
  * @csspart composer, input, send - the message box
  * @csspart attach, tray - the paperclip button and the files picked for the next message (where the server takes files)
+ * @csspart rating - the rating card after a resolved conversation's last message (widget/rating-card.ts)
  * @csspart consent - the consent checkbox and its text, when the site asks for consent
  * @csspart form - the pre-chat and leave-a-message forms
  *
@@ -103,6 +105,9 @@ export class KefuChatPanel extends LitElement {
   /** Everything about files, loaded once the server takes files or a message carries some. */
   private files?: AttachmentParts;
   private filesLoading?: Promise<void>;
+  /** The rating card, loaded the first time a resolved conversation asks for a rating. */
+  private rating?: RatingCard;
+  private ratingLoading?: Promise<unknown>;
   /** Addresses in messages as links, loaded with the first message that has one. */
   private linkify?: (text: string) => unknown;
   private linkifyLoading?: Promise<void>;
@@ -133,6 +138,7 @@ export class KefuChatPanel extends LitElement {
       identity: this.identity ? { token: this.identity, url: this.identityUrl, nonce: this.identityNonce } : undefined,
       onIncoming: (messages) => this.handleIncoming(messages),
       streamContainer: () => this.renderRoot,
+      lang: pickLocale(this.lang),
     });
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.handleVisibility);
@@ -199,6 +205,7 @@ export class KefuChatPanel extends LitElement {
       });
     }
     if (this.controller?.limits?.maxBytes) this.attachmentParts();
+    if (this.controller!.askRating) this.ratingLoading ??= import('./rating-card.js').then((m) => (this.rating = new m.RatingCard(this, this.controller!)));
     if (this.emptyThread) this.greetingShownAt ??= new Date().toISOString();
     const el = this.messagesEl;
     if (el && !this.anchor) this.nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
@@ -438,10 +445,14 @@ export class KefuChatPanel extends LitElement {
   private renderOffline(): TemplateResult {
     const t = this.t;
     const c = this.controller;
+    // Outside business hours the team answer says when it is back: <kefu-back-at> loads then.
+    const at = c?.team?.hours?.opensAt;
+    if (at) void import('./kefu-back-at.js');
     return html`
       <form class="form offline" part="form" @submit=${this.handleOffline}>
         <h3>${t.offlineTitle}</h3>
         <p>${t.offlineIntro}</p>
+        ${at ? html`<kefu-back-at at=${at} lang=${this.lang}></kefu-back-at>` : nothing}
         <label class="grow">${t.messageLabel}<textarea name="message" required maxlength=${MAX_LENGTH}></textarea></label>
         <label>${t.nameLabel}<input name="name" autocomplete="name" maxlength="100" .value=${this.name || c?.name || ''} /></label>
         <label>${t.emailLabel}<input name="email" type="email" autocomplete="email" maxlength="200" .value=${this.email || c?.email || ''} /></label>
@@ -473,6 +484,7 @@ export class KefuChatPanel extends LitElement {
         ${threadRows(thread).map((r) => this.renderRow(r, r.message.mid === lastOwn))}
         ${c.pending.map((p) => pendingMessage(p, 'own', t, (id) => c.retry(id), p.attachments && this.files?.list(p.attachments)))}
         ${this.offlineSent && c.online === 0 ? html`<p class="note">${t.offlineThanks}</p>` : nothing}
+        ${this.rating?.render()}
       </div>
       ${c.typing ? html`<div class="typing" part="typing">${t.typing(c.typing.name || t.anAgent)}</div>` : nothing}
       ${this.notice ? html`<p class="note" role="alert">${this.notice}</p>` : nothing}

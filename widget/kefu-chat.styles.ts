@@ -3,9 +3,14 @@
  * page loads). Everything is inside the shadow root; the host page reaches in
  * only through `--kefu-*` custom properties and `::part()`. The offsets add
  * the phone's safe area (notch, home bar) when the page opts into
- * `viewport-fit=cover`; elsewhere env() is 0.
+ * `viewport-fit=cover`; elsewhere env() is 0. On a phone the open panel fills
+ * the screen and has its own close button, so the launcher hides (the last
+ * rule; no comment inside the text: every page would download it).
  */
-export const launcherStyles = `
+/** A tag the build's template minifier knows (scripts/rollup-minify-templates.mjs); no Lit behind it. */
+const css = String.raw;
+
+export const launcherStyles = css`
 :host{all:initial;position:fixed;z-index:var(--kefu-z-index,2147483000);bottom:calc(var(--kefu-offset-y,20px) + env(safe-area-inset-bottom,0px));right:calc(var(--kefu-offset-x,20px) + env(safe-area-inset-right,0px));font-family:var(--kefu-font,system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif);color-scheme:light;--_card:var(--kefu-background,#fff);--_ink:var(--kefu-text,#0f172a)}
 :host([position=left]){right:auto;left:calc(var(--kefu-offset-x,20px) + env(safe-area-inset-left,0px))}
 :host([hidden]){display:none}
@@ -27,6 +32,5 @@ svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-l
 .preview .dismiss{flex:none;display:grid;place-items:center;width:32px;height:32px;margin:4px;border-radius:50%}
 .preview .dismiss svg{width:16px;height:16px}
 @media (prefers-reduced-motion:reduce){[part=launcher]{transition:none}}
-/* The panel fills a phone's screen and has its own close button. */
 @media (max-width:479.98px){:host([open]) [part=launcher]{display:none}}
 `;

@@ -4,6 +4,8 @@ import { VisitorStorage } from './visitor-storage.js';
 import { emit } from '../client/ui/emit.js';
 import type { KefuChatPanel } from './kefu-chat-panel.js';
 
+declare const KEFU_HIDE_LAUNCHER: unknown;
+
 /** The attributes the panel mirrors as properties. */
 const PANEL_ATTRIBUTES = [
   'server', 'accent', 'position', 'heading', 'title', 'greeting', 'lang', 'transport', 'prechat', 'prechat-required', 'name', 'email',
@@ -26,7 +28,9 @@ const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
  * The visitor widget: a launcher button that every page loads, and the chat
  * panel, loaded on demand the first time it is opened (or at once when this
  * browser already has a conversation, to keep the unread badge current).
- * Until then it stores nothing and opens no connection.
+ * Until then it stores nothing and opens no connection. A page opened from a
+ * mail's link (`#kefu-resume=<token>`, docs/email.md) opens the panel on that
+ * conversation, and the link leaves the address bar.
  *
  * @attr server - sidecar base URL; defaults to the origin this script came from
  * @attr accent - accent colour (any CSS colour)
@@ -94,9 +98,17 @@ export class KefuChat extends HTMLElement {
   }
 
   connectedCallback(): void {
+    // A mail's link back into a conversation (docs/email.md): exchanged in a chunk of
+    // its own, which then runs this again, with that conversation as this browser's.
+    if (location.hash.includes('kefu-resume=')) return void import('./resume.js').then((m) => m.default(this));
+    const token = new VisitorStorage(this.server).token;
+    // The sidecar declares this in widget.js while business hours hide the launcher
+    // (KEFU_OUTSIDE_HOURS=hide, sidecar/transports/assets.ts): a visitor with a
+    // conversation still gets it; anyone else, nothing until a page loads in hours.
+    if (typeof KEFU_HIDE_LAUNCHER != 'undefined' && !token) return;
     if (!this.root) this.render();
     if (!this.open && openState()) this.open = true;
-    if (this.open || new VisitorStorage(this.server).token) void this.loadPanel();
+    if (this.open || token) void this.loadPanel();
   }
 
   attributeChangedCallback(name: string): void {

@@ -16,6 +16,8 @@ export const TICKET_MAX_CHARS = 2048;
 /** Identity tokens prove a logged-in user at the moment a session starts: short-lived by design. */
 export const IDENTITY_MAX_LIFE_S = 3600;
 export const USER_REF = /^user:[A-Za-z0-9_.@-]{1,59}$/;
+/** A mail's link back into a conversation (docs/email.md): long enough for a reply read days later. */
+export const RESUME_LIFE_S = 7 * 24 * 3600;
 const CACHE_TTL_MS = 10 * 60_000;
 const CACHE_MAX = 50_000;
 
@@ -198,6 +200,35 @@ export class Tokens {
       throw err;
     });
     if (p.typ !== 'file' || typeof p.sub !== 'string' || typeof p.exp !== 'number') throw unauthorized('invalid link');
+    return p.sub;
+  }
+
+  /**
+   * A link's way back into a visitor's conversation (`#kefu-resume=` in a
+   * mail): exchanged once the widget loads, for a visitor token of that
+   * conversation (`resume` of a session). Never a bearer token itself.
+   */
+  resumeToken(visitorId: string): Promise<string> {
+    return new SignJWT({ typ: 'resume', ...this.siteClaim })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(visitorId)
+      .setIssuedAt()
+      .setExpirationTime(`${RESUME_LIFE_S}s`)
+      .sign(this.key);
+  }
+
+  /** The visitor a resume token names; 400 when it is not a token at all, 401 when forged or expired. */
+  async readResume(token: unknown): Promise<string> {
+    if (typeof token !== 'string' || token.length > 1024 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) {
+      throw new KefuError('bad_request', 'resume must be the token of a link');
+    }
+    const p = await this.verify(token).catch((err: unknown) => {
+      if (err instanceof KefuError && err.code === 'unauthorized') throw unauthorized(err.message === 'token expired' ? 'link expired' : 'invalid link');
+      throw err;
+    });
+    if (p.typ !== 'resume' || typeof p.sub !== 'string' || !VISITOR_ID.test(p.sub)) throw unauthorized('invalid link');
+    // Whoever signs one (the sidecar, or a CMS with the secret) keeps to the one life.
+    if (typeof p.iat !== 'number' || typeof p.exp !== 'number' || p.exp - p.iat > RESUME_LIFE_S) throw unauthorized('invalid link');
     return p.sub;
   }
 

@@ -45,6 +45,8 @@ export interface DeliveryDeps {
   log: Logger;
   /** Current number of agents online (for presence events). */
   agentsOnline: () => number;
+  /** The number visitors are told (availability.ts: none outside business hours); default `agentsOnline`. */
+  agentsOnlineForVisitors?: () => number;
 }
 
 export class Delivery {
@@ -137,7 +139,7 @@ export class Delivery {
     for (;;) {
       const version = this.deps.feed.version;
       const batch = await this.collect(scope, cursor);
-      const now = this.deps.agentsOnline();
+      const now = scope.kind === 'agents' ? this.deps.agentsOnline() : (this.deps.agentsOnlineForVisitors ?? this.deps.agentsOnline)();
       // Agents follow the count; visitors only whether anyone is online (the count rides on every answer).
       const presenceChanged = scope.kind === 'agents' ? now !== agentsOnlineKnown : now > 0 !== agentsOnlineKnown > 0;
       if (presenceChanged) batch.events.push({ type: 'presence', agentsOnline: now });

@@ -12,7 +12,7 @@ import type { Agent } from './chat.js';
 import { cleanClientId, cleanContent } from './chat.js';
 import { badRequest, errorCode, KefuError } from './kefu-error.js';
 import { AGENT_ONLINE_WINDOW_MS } from './presence.js';
-import { AGENT_ID, type Block, type ConversationState, type ConversationStatus, type KefuEvent, type Note } from './message.js';
+import { AGENT_ID, type Audience, type Block, type ConversationState, type ConversationStatus, type KefuEvent, type Note } from './message.js';
 
 export const MAX_REASON = 500;
 const ABSENT_SWEEP_MS = 60_000;
@@ -105,7 +105,10 @@ export class HelpDesk {
 
   private async reopen(visitorId: string): Promise<void> {
     const state = await this.deps.store.desk.changeState(visitorId, { status: 'open', when: { status: 'resolved' } });
-    if (state) await this.announce(state, 'system');
+    if (state) {
+      await this.announce(state, 'system');
+      await this.tellVisitor(state);
+    }
     if (this.deps.autoAssign) await this.autoAssign(visitorId, state);
   }
 
@@ -149,7 +152,10 @@ export class HelpDesk {
     if (status !== 'open' && status !== 'pending' && status !== 'resolved') throw badRequest('status must be "open", "pending" or "resolved"');
     await this.settled(visitorId);
     const changed = await this.deps.store.desk.changeState(visitorId, { status: status as ConversationStatus });
-    if (changed) await this.announce(changed, agent.id, agent.name);
+    if (changed) {
+      await this.announce(changed, agent.id, agent.name);
+      await this.tellVisitor(changed);
+    }
     return changed ?? (await this.current(visitorId));
   }
 
@@ -257,8 +263,16 @@ export class HelpDesk {
     return this.emit(state.visitorId, { type: 'conversation', ...state, by, ...(byName ? { byName } : {}), ...(note ? { note } : {}) });
   }
 
-  private async emit(visitorId: string, event: KefuEvent): Promise<void> {
-    await this.deps.store.insertEvent(visitorId, 'agents', event);
+  /**
+   * The visitor learns the new status alone, never its owner or a note: a
+   * resolved conversation asks them for a rating, any other status withdraws it.
+   */
+  private tellVisitor(state: ConversationState): Promise<void> {
+    return this.emit(state.visitorId, { type: 'status', visitorId: state.visitorId, status: state.status }, 'visitor');
+  }
+
+  private async emit(visitorId: string, event: KefuEvent, audience: Audience = 'agents'): Promise<void> {
+    await this.deps.store.insertEvent(visitorId, audience, event);
     await this.deps.feed.kick();
   }
 }

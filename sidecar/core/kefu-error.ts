@@ -4,11 +4,13 @@
 export type ErrorCode =
   | 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'too_large' | 'rate_limited' | 'unavailable'
   // Attachments (docs/PROTOCOL.md): a file whose bytes are of a type not accepted; a byte range past the file's end.
-  | 'unsupported_type' | 'range_not_satisfiable';
+  | 'unsupported_type' | 'range_not_satisfiable'
+  // Ratings: the request fits the protocol but not the conversation's state (not resolved, or already rated).
+  | 'conflict';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, too_large: 413, rate_limited: 429, unavailable: 503,
-  unsupported_type: 415, range_not_satisfiable: 416,
+  unsupported_type: 415, range_not_satisfiable: 416, conflict: 409,
 };
 
 export class KefuError extends Error {

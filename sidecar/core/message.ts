@@ -14,6 +14,10 @@ export {
   type ConversationState,
   type ConversationStatus,
   type Note,
+  type Rating,
+  type RatingCounts,
+  type RatingScore,
+  type RatingsReport,
   conversationOf,
   isTeam,
   messageConversation,
@@ -27,6 +31,7 @@ export {
   type StreamEvent,
   type TeamAnswer,
   type TeamMember,
+  type HoursState,
   type VisitorProfile,
 } from '../../protocol/wire.js';
 

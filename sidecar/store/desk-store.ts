@@ -137,6 +137,8 @@ export class SqlDeskStore implements DeskStore {
     if (change.status) {
       sets.push('status = ?');
       params.push(change.status);
+      // Resolutions are counted: a visitor's rating belongs to one (rating-store.ts).
+      if (change.status === 'resolved') sets.push('resolutions = resolutions + 1');
     }
     if (change.assignee !== undefined) {
       sets.push('assignee = ?', 'assignee_name = ?');

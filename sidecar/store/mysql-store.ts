@@ -207,6 +207,10 @@ export class MysqlStore extends SqlStore implements Store {
       ['os', 'VARCHAR(64) NULL'],
       ['device', 'VARCHAR(10) CHARACTER SET ascii NULL'],
       ['time_zone', 'VARCHAR(64) NULL'],
+      // The widget's language: mails to the visitor are in it (core/mail-notices.ts).
+      ['lang', 'VARCHAR(8) CHARACTER SET ascii NULL'],
+      // How often the conversation was resolved: the resolution a rating belongs to (rating-store.ts).
+      ['resolutions', 'INT UNSIGNED NOT NULL DEFAULT 0'],
     ]);
     // kefu_email: a conversation's past ones, by email (relatedConversations).
     await this.ensureIndexes(visitor, { kefu_user: 'UNIQUE (user_ref)', kefu_queue: '(status, assignee, last_mid)', kefu_email: '(email)' });
@@ -296,6 +300,68 @@ export class MysqlStore extends SqlStore implements Store {
       data MEDIUMBLOB NOT NULL,
       PRIMARY KEY (blob_key, seq),
       KEY kefu_start (blob_key, start_at)
+    ) ENGINE=InnoDB`);
+    // The mail outbox (mail-store.ts): one row per dedupe key; kefu_due finds what is due (NULL once sent or given up).
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${this.t.mail}\` (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      kind VARCHAR(16) CHARACTER SET ascii NOT NULL,
+      dedupe_key VARCHAR(191) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+      recipient VARCHAR(2000) NOT NULL,
+      lang VARCHAR(8) CHARACTER SET ascii NOT NULL,
+      subject VARCHAR(255) NOT NULL,
+      text MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+      html MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      attempts INT UNSIGNED NOT NULL DEFAULT 0,
+      next_attempt_at DATETIME(3) NULL,
+      claimed_until DATETIME(3) NULL,
+      sent_at DATETIME(3) NULL,
+      last_error VARCHAR(64) CHARACTER SET ascii NULL,
+      UNIQUE KEY kefu_dedupe (dedupe_key),
+      KEY kefu_due (next_attempt_at),
+      KEY kefu_age (created_at)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    // Ratings (rating-store.ts): one per resolution (the unique key); the report reads by time, owner and score.
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${this.t.rating}\` (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      visitor_id ${ASCII_ID} NOT NULL,
+      agent_id ${ASCII_ID} NULL,
+      score VARCHAR(4) CHARACTER SET ascii NOT NULL,
+      comment TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+      after_mid BIGINT UNSIGNED NOT NULL DEFAULT 0,
+      resolution INT UNSIGNED NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      UNIQUE KEY kefu_resolution (visitor_id, resolution),
+      KEY kefu_report (created_at, agent_id, score)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    // Web Push (push-store.ts, setting-store.ts): values made once (the VAPID keys), the
+    // agents' subscriptions (unique by a hash of the endpoint), and one claim per notification.
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${this.t.setting}\` (
+      name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+      value TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+      updated_at DATETIME(3) NOT NULL
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${this.t.pushSubscription}\` (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      agent_id ${ASCII_ID} NOT NULL,
+      endpoint VARCHAR(2048) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+      endpoint_hash CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+      p256dh VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+      auth VARCHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+      label VARCHAR(100) NULL,
+      lang VARCHAR(8) CHARACTER SET ascii NOT NULL DEFAULT 'en',
+      page VARCHAR(2048) CHARACTER SET ascii COLLATE ascii_bin NULL,
+      created_at DATETIME(3) NOT NULL,
+      last_ok_at DATETIME(3) NULL,
+      UNIQUE KEY kefu_endpoint (endpoint_hash),
+      KEY kefu_agent (agent_id)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    await this.driver.run(`CREATE TABLE IF NOT EXISTS \`${this.t.pushSent}\` (
+      kind VARCHAR(10) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+      mid BIGINT UNSIGNED NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      PRIMARY KEY (kind, mid),
+      KEY kefu_age (created_at)
     ) ENGINE=InnoDB`);
   }
 

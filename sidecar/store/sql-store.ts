@@ -5,7 +5,11 @@ import { messageConversation, type Audience, type Conversation, type KefuEvent, 
 import { SqlCannedStore } from './canned-store.js';
 import { SqlTeamStore } from './team-store.js';
 import { SqlDeskStore, toState, type ConversationFilter } from './desk-store.js';
+import { SqlRatingStore } from './rating-store.js';
+import { SqlPushStore } from './push-store.js';
+import { SqlSettingStore } from './setting-store.js';
 import { SqlAttachmentStore } from './attachment-store.js';
+import { SqlMailStore } from './mail-store.js';
 import { DbBlobStore } from './db-blob-store.js';
 import { FILE_MARK, visibleText } from '../core/attachment-text.js';
 import { AttachmentsTakenError, type IdRange, type NewEvent, type NewMessage, type Store, type StoredEvent, type TailBatch, type VisitorUpdate } from './store.js';
@@ -41,6 +45,11 @@ export interface TableNames {
   searchState: string;
   attachment: string;
   attachmentChunk: string;
+  mail: string;
+  rating: string;
+  setting: string;
+  pushSubscription: string;
+  pushSent: string;
 }
 
 export function tableNames(prefix: string, msgTable: string): TableNames {
@@ -57,6 +66,11 @@ export function tableNames(prefix: string, msgTable: string): TableNames {
     searchState: `${prefix}kefu_search_state`,
     attachment: `${prefix}kefu_attachment`,
     attachmentChunk: `${prefix}kefu_attachment_chunk`,
+    mail: `${prefix}kefu_mail`,
+    rating: `${prefix}kefu_rating`,
+    setting: `${prefix}kefu_setting`,
+    pushSubscription: `${prefix}kefu_push_subscription`,
+    pushSent: `${prefix}kefu_push_sent`,
   };
 }
 
@@ -89,6 +103,7 @@ interface VisitorRow {
   os?: string | null;
   device?: string | null;
   time_zone?: string | null;
+  lang?: string | null;
 }
 
 /** The columns toMessage reads, each behind `alias.` when one is given. */
@@ -145,6 +160,7 @@ function toProfile(r: VisitorRow): VisitorProfile {
     os: r.os ?? null,
     device: r.device === 'desktop' || r.device === 'mobile' || r.device === 'tablet' ? r.device : null,
     timeZone: r.time_zone ?? null,
+    lang: r.lang === 'en' || r.lang === 'zh-CN' ? r.lang : null,
   };
 }
 
@@ -159,7 +175,7 @@ function preview(text: string): string {
 /** VisitorUpdate's plain fields and their columns. */
 const VISITOR_FIELDS = [
   ['name', 'name'], ['email', 'email'], ['page', 'page'], ['referrer', 'referrer'],
-  ['browser', 'browser'], ['os', 'os'], ['device', 'device'], ['timeZone', 'time_zone'],
+  ['browser', 'browser'], ['os', 'os'], ['device', 'device'], ['timeZone', 'time_zone'], ['lang', 'lang'],
 ] as const;
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
@@ -209,6 +225,10 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
   readonly team: SqlTeamStore;
   readonly attachments: SqlAttachmentStore;
   readonly blobs: DbBlobStore;
+  readonly mail: SqlMailStore;
+  readonly ratings: SqlRatingStore;
+  readonly push: SqlPushStore;
+  readonly settings: SqlSettingStore;
 
   /** `bg`: where background writes run (store.ts); the same driver when the engine has one connection. */
   constructor(protected readonly db: SqlDriver, protected readonly t: TableNames, protected readonly bg: SqlDriver = db) {
@@ -217,6 +237,10 @@ export class SqlStore implements Omit<Store, 'migrate' | 'ping'> {
     this.team = new SqlTeamStore(db, t);
     this.attachments = new SqlAttachmentStore(db, t);
     this.blobs = new DbBlobStore(db, t);
+    this.mail = new SqlMailStore(db, t);
+    this.ratings = new SqlRatingStore(db, t);
+    this.push = new SqlPushStore(db, t);
+    this.settings = new SqlSettingStore(db, t);
   }
 
   /**

@@ -138,6 +138,10 @@ export class SqliteStore extends SqlStore implements Store {
       ['os', 'TEXT NULL'],
       ['device', 'TEXT NULL'],
       ['time_zone', 'TEXT NULL'],
+      // The widget's language: mails to the visitor are in it (core/mail-notices.ts).
+      ['lang', 'TEXT NULL'],
+      // How often the conversation was resolved: the resolution a rating belongs to (rating-store.ts).
+      ['resolutions', 'INTEGER NOT NULL DEFAULT 0'],
     ];
     for (const [col, type] of added) {
       if (!have.has(col)) this.driver.db.exec(`ALTER TABLE "${visitor}" ADD COLUMN ${col} ${type}`);
@@ -190,6 +194,43 @@ export class SqliteStore extends SqlStore implements Store {
         PRIMARY KEY (blob_key, seq)
       );
       CREATE INDEX IF NOT EXISTS "${attachmentChunk}_start" ON "${attachmentChunk}" (blob_key, start_at);
+    `);
+    // The mail outbox (mail-store.ts): one row per dedupe key; _due finds what is due (NULL once sent or given up).
+    this.driver.db.exec(`
+      CREATE TABLE IF NOT EXISTS "${this.t.mail}" (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, dedupe_key TEXT NOT NULL, recipient TEXT NOT NULL,
+        lang TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL, html TEXT NOT NULL, created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NULL, claimed_until TEXT NULL, sent_at TEXT NULL,
+        last_error TEXT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS "${this.t.mail}_dedupe" ON "${this.t.mail}" (dedupe_key);
+      CREATE INDEX IF NOT EXISTS "${this.t.mail}_due" ON "${this.t.mail}" (next_attempt_at);
+      CREATE INDEX IF NOT EXISTS "${this.t.mail}_age" ON "${this.t.mail}" (created_at);
+    `);
+    // Ratings (rating-store.ts): one per resolution; the report reads by time, owner and score.
+    const { rating } = this.t;
+    this.driver.db.exec(`
+      CREATE TABLE IF NOT EXISTS "${rating}" (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, visitor_id TEXT NOT NULL, agent_id TEXT NULL, score TEXT NOT NULL,
+        comment TEXT NULL, after_mid INTEGER NOT NULL DEFAULT 0, resolution INTEGER NOT NULL, created_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS "${rating}_resolution" ON "${rating}" (visitor_id, resolution);
+      CREATE INDEX IF NOT EXISTS "${rating}_report" ON "${rating}" (created_at, agent_id, score);
+    `);
+    // Web Push (push-store.ts, setting-store.ts): values made once (the VAPID keys), the
+    // agents' subscriptions (unique by a hash of the endpoint), and one claim per notification.
+    const { setting, pushSubscription, pushSent } = this.t;
+    this.driver.db.exec(`
+      CREATE TABLE IF NOT EXISTS "${setting}" (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS "${pushSubscription}" (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, agent_id TEXT NOT NULL, endpoint TEXT NOT NULL, endpoint_hash TEXT NOT NULL,
+        p256dh TEXT NOT NULL, auth TEXT NOT NULL, label TEXT NULL, lang TEXT NOT NULL DEFAULT 'en', page TEXT NULL,
+        created_at TEXT NOT NULL, last_ok_at TEXT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS "${pushSubscription}_endpoint" ON "${pushSubscription}" (endpoint_hash);
+      CREATE INDEX IF NOT EXISTS "${pushSubscription}_agent" ON "${pushSubscription}" (agent_id);
+      CREATE TABLE IF NOT EXISTS "${pushSent}" (kind TEXT NOT NULL, mid INTEGER NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (kind, mid)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS "${pushSent}_age" ON "${pushSent}" (created_at);
     `);
   }
 }

@@ -5,6 +5,10 @@ import type { CannedStore } from './canned-store.js';
 import type { TeamStore } from './team-store.js';
 import type { AttachmentStore } from './attachment-store.js';
 import type { BlobStore } from './blob-store.js';
+import type { MailStore } from './mail-store.js';
+import type { RatingStore } from './rating-store.js';
+import type { PushStore } from './push-store.js';
+import type { SettingStore } from './setting-store.js';
 import type { Attachment, Audience, Conversation, KefuEvent, Message, RelatedConversation, Scope, VisitorProfile } from '../core/message.js';
 
 export interface NewMessage {
@@ -57,6 +61,8 @@ export interface VisitorUpdate {
   device?: 'desktop' | 'mobile' | 'tablet' | null;
   /** An IANA zone the caller checked. */
   timeZone?: string | null;
+  /** The widget's language (`en` or `zh-CN`): the language of mails to this visitor. */
+  lang?: 'en' | 'zh-CN' | null;
 }
 
 export interface Store {
@@ -122,6 +128,14 @@ export interface Store {
   readonly attachments: AttachmentStore;
   /** The database's own place for files' bytes (db-blob-store.ts). */
   readonly blobs: BlobStore;
+  /** The mail outbox, and what decides what to mail (mail-store.ts). */
+  readonly mail: MailStore;
+  /** Visitors' ratings of resolved conversations (rating-store.ts). */
+  readonly ratings: RatingStore;
+  /** The agents' Web Push subscriptions and who sends what (push-store.ts). */
+  readonly push: PushStore;
+  /** Values made once and shared by every process, such as the VAPID keys (setting-store.ts). */
+  readonly settings: SettingStore;
 
   /** Records a stream ticket as used; false when it was used before (a replay). */
   consumeTicket(jti: string, expiresAt: Date): Promise<boolean>;

@@ -7,18 +7,38 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 
-interface Asset { raw: Buffer; gz: Buffer; etag: string }
+interface Asset { raw: Buffer; gz: Buffer; etag: string; hidden?: Asset }
 
 const NAME = /^[A-Za-z0-9_.-]+\.js$/;
 
-export function assetRoutes(router: Router, publicDir: string): void {
+/**
+ * Declared at the top of widget.js while business hours hide the launcher:
+ * widget/kefu-chat.ts then draws nothing for a visitor without a conversation.
+ * The file every page loads anyway carries the one bit, so the launcher makes
+ * no request of its own before the first click.
+ */
+const HIDE_LAUNCHER = Buffer.from('const KEFU_HIDE_LAUNCHER=1;\n');
+
+/** Business hours as the launcher needs them (core/availability.ts). */
+export interface LauncherHours {
+  /** KEFU_OUTSIDE_HOURS=hide with a schedule: widget.js depends on the hours. */
+  readonly hides: boolean;
+  launcherHidden(): boolean;
+  /** Whole seconds the present answer stays true, at most `cap`. */
+  freshSeconds(cap: number): number;
+}
+
+function makeAsset(raw: Buffer): Asset {
+  return { raw, gz: gzipSync(raw, { level: 9 }), etag: `"${createHash('sha1').update(raw).digest('base64url').slice(0, 16)}"` };
+}
+
+export function assetRoutes(router: Router, publicDir: string, hours?: LauncherHours): void {
   const cache = new Map<string, Promise<Asset | null>>();
 
   async function load(name: string): Promise<Asset | null> {
     const files = await readdir(publicDir).catch(() => [] as string[]);
     if (!files.includes(name)) return null;
-    const raw = await readFile(join(publicDir, name));
-    return { raw, gz: gzipSync(raw, { level: 9 }), etag: `"${createHash('sha1').update(raw).digest('base64url').slice(0, 16)}"` };
+    return makeAsset(await readFile(join(publicDir, name)));
   }
 
   router.get('/:name', async (ctx, next) => {
@@ -29,18 +49,24 @@ export function assetRoutes(router: Router, publicDir: string): void {
       asset = load(name);
       cache.set(name, asset);
     }
-    const a = await asset;
+    let a = await asset;
     if (!a) {
       cache.delete(name);
       return next();
     }
     const entry = name === 'widget.js' || name === 'admin.js';
+    let maxAge = entry ? 300 : 0;
+    if (name === 'widget.js' && hours?.hides) {
+      if (hours.launcherHidden()) a = a.hidden ??= makeAsset(Buffer.concat([HIDE_LAUNCHER, a.raw]));
+      // Kept no longer than the hours stay as they are: the next page after a change gets the other copy.
+      maxAge = hours.freshSeconds(maxAge);
+    }
     ctx.set('Content-Type', 'text/javascript; charset=utf-8');
     ctx.set('Access-Control-Allow-Origin', '*');
     ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
     ctx.set('X-Content-Type-Options', 'nosniff');
     // Entry points keep their names across releases; chunks are content-hashed.
-    ctx.set('Cache-Control', entry ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
+    ctx.set('Cache-Control', entry ? `public, max-age=${maxAge}` : 'public, max-age=31536000, immutable');
     ctx.set('ETag', a.etag);
     ctx.vary('Accept-Encoding');
     if (ctx.get('If-None-Match') === a.etag) {

@@ -132,7 +132,9 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
   const sendMessage = (m: Message, cursorJson: string) => chunk(`{"kefu":{"type":"message","message":${jsonOfMessage(m)},"cursor":${cursorJson}}}`);
 
   let cursor = start;
-  let agentsOnline = rt.presence.agentsOnline;
+  // Visitors hear of nobody online outside business hours (core/availability.ts); agents, the true count.
+  const online = () => (scope.kind === 'agents' ? rt.presence.agentsOnline : rt.availability.agentsOnlineForVisitors());
+  let agentsOnline = online();
   // At once: the client learns that the frame runs (not held by a buffering proxy) and who is online.
   send({ type: 'ping' });
   send({ type: 'presence', agentsOnline });
@@ -155,8 +157,8 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
       const heldJson = batch.messages.length > 1 ? scriptSafeJson(delivery.encode(cursor)) : nextJson;
       batch.messages.forEach((message, i) => sendMessage(message, i === batch.messages.length - 1 ? nextJson : heldJson));
       for (const e of batch.events) send(e);
-      if (rt.presence.agentsOnline !== agentsOnline) {
-        agentsOnline = rt.presence.agentsOnline;
+      if (online() !== agentsOnline) {
+        agentsOnline = online();
         send({ type: 'presence', agentsOnline });
       }
       flush();

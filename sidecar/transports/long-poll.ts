@@ -54,11 +54,13 @@ export function longPollHandler(rt: Runtime, held: HeldConnections): (req: Incom
     const release = waitMs > 0 ? held.hold(clientAddress(req, rt.config)) : () => {};
     const { signal, dispose } = requestSignal(res, rt.shutdown);
     try {
-      const batch = await rt.delivery.waitFor(scope, cursor, waitMs, signal, rt.presence.agentsOnline, scope.kind === 'agents' ? AGENT_GATHER_MS : 0);
+      // Visitors hear of nobody online outside business hours (core/availability.ts); agents, the true count.
+      const online = () => (scope.kind === 'agents' ? rt.presence.agentsOnline : rt.availability.agentsOnlineForVisitors());
+      const batch = await rt.delivery.waitFor(scope, cursor, waitMs, signal, online(), scope.kind === 'agents' ? AGENT_GATHER_MS : 0);
       const answer: PollAnswer = {
         messages: batch.messages,
         cursor: rt.delivery.encode(batch.next),
-        agentsOnline: rt.presence.agentsOnline,
+        agentsOnline: online(),
         events: batch.events,
       };
       endJson(res, 200, answer);

@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from '../runtime.js';
 import { selfOrigin } from '../http/self-origin.js';
+import { THEME_COLOR } from './console-app.js';
 
 function pageHeaders(ctx: Context, nonce: string, frameAncestors: string): void {
   ctx.set('Content-Type', 'text/html; charset=utf-8');
@@ -45,6 +46,10 @@ const ICON = `<link rel="icon" href="data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#2563eb" d="M6 4h20a4 4 0 0 1 4 4v12a4 4 0 0 1-4 4H14l-7 6v-6H6a4 4 0 0 1-4-4V8a4 4 0 0 1 4-4z"/></svg>',
 )}">`;
 
+// The console as an installable app, and a phone's home-screen icon (transports/console-app.ts).
+const APP_LINKS = `<link rel="manifest" href="/kefu/console.webmanifest"><meta name="theme-color" content="${THEME_COLOR}">`
+  + '<link rel="apple-touch-icon" href="/kefu/console-icon-192.png">';
+
 export function pageRoutes(router: Router, rt: Runtime): void {
   router.get('/demo', async (ctx, next) => {
     if (rt.config.production) return next();
@@ -77,7 +82,10 @@ added with two lines of HTML:</p>
     // ?page=demo marks the page's own request apart from the widget's (the widget asks nothing before a click).
     fetch('/kefu/api/visitor/team?page=demo', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (team) {
       var online = (team.agents || []).filter(function (a) { return a.online; });
-      out.textContent = online.length
+      var back = team.hours && !team.hours.open && team.hours.opensAt;
+      out.textContent = team.hours && !team.hours.open
+        ? 'Outside business hours (KEFU_BUSINESS_HOURS): visitors get the leave-a-message form' + (back ? ' until ' + new Date(back).toLocaleString() : '') + ', even with an agent online.'
+        : online.length
         ? online.map(function (a) { return a.name; }).join(', ') + (online.length === 1 ? ' is' : ' are') + ' online: the chat is live.'
         : 'No agent is online yet: open the console first (step 1), and this line changes by itself.';
       if (!online.length) setTimeout(check, 5000);
@@ -94,7 +102,7 @@ added with two lines of HTML:</p>
     pageHeaders(ctx, nonce, ["'self'", ...rt.config.allowedOrigins].join(' '));
     ctx.body = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kefu console</title>${ICON}<style>${BASE_STYLE}
+<title>Kefu console</title>${ICON}${APP_LINKS}<style>${BASE_STYLE}
 html,body{height:100%}kefu-admin{display:block;height:100vh}#signin{max-width:40rem;margin:3rem auto;padding:0 1.25rem}
 #signin textarea{width:100%;min-height:6rem;font:inherit}</style></head>
 <body>
@@ -111,11 +119,18 @@ html,body{height:100%}kefu-admin{display:block;height:100vh}#signin{max-width:40
   // The token travels in the URL fragment, which browsers never send to servers or put in logs.
   var key = 'kefu.console.token';
   var m = /[#&]token=([A-Za-z0-9_.-]+)/.exec(location.hash);
-  if (m) { sessionStorage.setItem(key, m[1]); history.replaceState(null, '', location.pathname + location.search); }
+  if (m) {
+    sessionStorage.setItem(key, m[1]);
+    // Only the token leaves the address: a notification's #conversation=… still opens its conversation.
+    var rest = location.hash.slice(1).split('&').filter(function (p) { return p && p.indexOf('token=') !== 0; }).join('&');
+    history.replaceState(null, '', location.pathname + location.search + (rest ? '#' + rest : ''));
+  }
   function open(token) {
     var el = document.createElement('kefu-admin');
     el.setAttribute('token', token);
     el.setAttribute('sign-out', '');
+    // Web Push on this device, when the agent turns it on (docs/push.md).
+    el.setAttribute('push-worker', '/kefu/console-sw.js');
     // Signing out forgets the token in this tab and shows the sign-in form again.
     el.addEventListener('kefu-sign-out', function () {
       sessionStorage.removeItem(key);

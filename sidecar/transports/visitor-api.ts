@@ -1,6 +1,6 @@
 // The visitor's plain JSON routes: session, send, history, typing, stream ticket.
 import type { Router } from '@koa/router';
-import { KefuError } from '../core/kefu-error.js';
+import { badRequest, KefuError } from '../core/kefu-error.js';
 import { requireVisitor, type VisitorState } from '../http/authenticate.js';
 import { jsonBody, optionalBoolean, optionalString, optionalTimeZone, queryInt, requiredBoolean } from '../http/request-input.js';
 import { summariseUserAgent } from '../http/user-agent.js';
@@ -8,6 +8,7 @@ import type { Runtime } from '../runtime.js';
 import { limitSending, limitSignals } from '../http/limits.js';
 import { TICKET_LIFE_S } from '../auth/tokens.js';
 import type { SessionAnswer } from '../core/message.js';
+import { mailLang } from '../mail/mail-strings.js';
 
 export function visitorApiRoutes(router: Router, rt: Runtime): void {
   const auth = requireVisitor(rt.tokens);
@@ -21,6 +22,8 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       referrer: optionalString(body, 'referrer', 2048),
       consent: optionalBoolean(body, 'consent'),
       timeZone: optionalTimeZone(body, 'timeZone'),
+      // The widget's language: mails to this visitor are in it (docs/email.md).
+      lang: sessionLang(optionalString(body, 'lang', 35)),
       // The agents' details column; the header itself is not kept.
       ...summariseUserAgent(ctx.get('User-Agent')),
     };
@@ -31,6 +34,16 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       const who = await rt.tokens.identify(ctx.get('Authorization'));
       if (who.kind !== 'visitor') throw new KefuError('forbidden', 'this route is for visitors');
       visitorId = who.visitorId;
+      limitSignals(rt, visitorId);
+    }
+    // A mail's link (`#kefu-resume=`): that conversation, whatever this browser had before (docs/email.md).
+    if (body.resume !== undefined && body.resume !== null) {
+      const target = await rt.tokens.readResume(body.resume);
+      const known = await rt.store.getVisitor(target);
+      if (!known) throw new KefuError('not_found', 'this conversation no longer exists');
+      // A signed-in user's conversation opens for that user only (startSession finds it by the identity).
+      if (known.verified && !user) throw new KefuError('forbidden', 'sign in to the site to continue this conversation');
+      visitorId = target;
       limitSignals(rt, visitorId);
     }
     // A blocked address gets no new conversation (a blocked visitor may still read theirs).
@@ -47,11 +60,12 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
       visitorId: visitor.visitorId,
       token: await rt.tokens.visitorToken(visitor.visitorId),
       cursor: rt.delivery.encode(rt.delivery.currentCursor()),
-      agentsOnline: rt.presence.agentsOnline,
+      agentsOnline: rt.availability.agentsOnlineForVisitors(),
       name: visitor.name,
       email: visitor.email,
       verified: visitor.verified,
       consentAt: visitor.consentAt,
+      askRating: await rt.ratings.asked(visitor.visitorId),
     };
     ctx.body = answer;
   });
@@ -84,4 +98,12 @@ export function visitorApiRoutes(router: Router, rt: Runtime): void {
     const { visitorId } = ctx.state as VisitorState;
     ctx.body = { ticket: await rt.tokens.ticket({ kind: 'visitor', visitorId }), expiresIn: TICKET_LIFE_S };
   });
+}
+
+/** `en` or `zh-CN` (other languages are English); absent: the stored one stays. */
+function sessionLang(value: string | undefined): 'en' | 'zh-CN' | undefined {
+  if (!value) return undefined;
+  const lang = mailLang(value);
+  if (!lang) throw badRequest('lang must be a language tag such as en or zh-CN');
+  return lang;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DeskController, mergeNotes, VIEWING_TTL_MS } from '../../admin-panel/desk-controller.js';
 import { ApiError } from '../../client/api-error.js';
-import type { AgentEntry, Block, CannedReply, ConversationState, Note } from '../../protocol/wire.js';
+import type { AgentEntry, Block, CannedReply, ConversationState, Note, Rating } from '../../protocol/wire.js';
 import { fakeHost } from '../client/fake-host.js';
 
 const V1 = 'v_AAAAAAAAAAAAAAAAAAAAAA';
@@ -66,7 +66,8 @@ function desk() {
   const clock = { t: 1_000_000 };
   const c = new DeskController(host, { base: 'http://127.0.0.1:9', getToken: () => token, me: () => 'agent:1', withToken: (call) => call() }, () => clock.t);
   const viewing = vi.spyOn(c.api, 'viewing').mockResolvedValue();
-  return { c, host, clock, viewing };
+  const ratings = vi.spyOn(c.api, 'ratings').mockResolvedValue([]);
+  return { c, host, clock, viewing, ratings };
 }
 
 /** A desk whose first load (team, blocks, canned replies) answers from the test. */
@@ -287,6 +288,41 @@ describe('DeskController', () => {
       expect(c.viewersOf(V1).map((v) => v.agent)).toEqual(['agent:3']);
       clock.t += 60_000;
       expect(c.viewersOf(V1)).toEqual([]);
+    });
+  });
+
+  describe('ratings', () => {
+    const rating = (id: number, afterMid: number, visitorId = V1): Rating => ({
+      id, visitorId, agent: 'agent:1', score: 'bad', comment: `r${id}`, createdAt: '2024-05-01T10:00:00.000Z', afterMid,
+    });
+
+    it('fetches a conversation\'s ratings with its notes the first time it is opened, and again after a failure', async () => {
+      const { c, ratings } = desk();
+      vi.spyOn(c.api, 'notes').mockResolvedValue([note(1, 3)]);
+      ratings.mockRejectedValueOnce(new ApiError(0, 'network', 'offline')).mockResolvedValue([rating(4, 3)]);
+      await c.select(V1);
+      expect(c.ratings.get(V1)).toEqual([]);
+      await c.select(V2);
+      await c.select(V1);
+      await c.select(V2);
+      await c.select(V1);
+      expect(ratings.mock.calls.map(([v]) => v)).toEqual([V1, V2, V1]);
+      expect(c.ratings.get(V1)).toEqual([rating(4, 3)]);
+      expect(c.notes.get(V1)).toEqual([note(1, 3)]);
+    });
+
+    it('adds a rating from the feed to a conversation opened here, once, and keeps none for others', async () => {
+      const { c, host } = desk();
+      vi.spyOn(c.api, 'notes').mockResolvedValue([]);
+      await c.select(V1);
+      const before = c.ratings.get(V1);
+      host.requestUpdate.mockClear();
+      c.handleEvents([{ type: 'rating', rating: rating(7, 9) }, { type: 'rating', rating: rating(7, 9) }]);
+      expect(c.ratings.get(V1)).toEqual([rating(7, 9)]);
+      expect(c.ratings.get(V1)).not.toBe(before);
+      expect(host.requestUpdate).toHaveBeenCalled();
+      c.handleEvents([{ type: 'rating', rating: rating(8, 1, V2) }]);
+      expect(c.ratings.has(V2)).toBe(false);
     });
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { threadItems, type ThreadItem } from '../../admin-panel/thread-items.js';
 import type { ChatMessage } from '../../client/types.js';
-import { messageConversation, type Note } from '../../protocol/wire.js';
+import { messageConversation, type Note, type Rating } from '../../protocol/wire.js';
 
 const V1 = 'v_AAAAAAAAAAAAAAAAAAAAAA';
 const msg = (mid: number): ChatMessage => ({
@@ -77,5 +77,25 @@ describe('threadItems', () => {
     const items = threadItems([msg(1), msg(2), msg(3)], [note(1, 0), note(2, 1), note(3, 3)], true);
     expect(keys(items)).toEqual(['n1', 'm1', 'n2', 'm2', 'm3', 'n3']);
     expect(new Set(keys(items)).size).toBe(items.length);
+  });
+
+  describe('with ratings', () => {
+    const rating = (id: number, afterMid: number, createdAt = '2024-05-01T10:00:00.000Z'): Rating => ({
+      id, visitorId: V1, agent: 'agent:2', score: 'good', comment: null, createdAt, afterMid,
+    });
+
+    it('places a rating after the message it followed, and a note and a rating there in the order they were written', () => {
+      const early = '2024-05-01T09:00:00.000Z';
+      const late = '2024-05-01T11:00:00.000Z';
+      const items = threadItems([msg(1), msg(2)], [note(1, 1), note(2, 2)], true, [rating(1, 1, early), rating(2, 2, late), rating(3, 9)]);
+      // Notes are written at 10:00: the early rating goes first, the late one after the note.
+      expect(keys(items)).toEqual(['m1', 'r1', 'n1', 'm2', 'n2', 'r2', 'r3']);
+      expect(items[1]).toEqual({ kind: 'rating', key: 'r1', rating: rating(1, 1, early) });
+    });
+
+    it('holds back a rating older than the loaded page until the history is complete', () => {
+      expect(keys(threadItems([msg(5)], [], false, [rating(1, 2)]))).toEqual(['m5']);
+      expect(keys(threadItems([msg(5)], [], true, [rating(1, 2)]))).toEqual(['r1', 'm5']);
+    });
   });
 });

@@ -145,8 +145,12 @@ export class ScriptedStore implements Store {
   readonly desk = new Proxy({} as Store['desk'], { get: () => notUsed });
   readonly canned = new Proxy({} as Store['canned'], { get: () => notUsed });
   readonly team = new Proxy({} as Store['team'], { get: () => notUsed });
+  readonly ratings = new Proxy({} as Store['ratings'], { get: () => notUsed });
+  readonly push = new Proxy({} as Store['push'], { get: () => notUsed });
+  readonly settings = new Proxy({} as Store['settings'], { get: () => notUsed });
   readonly attachments = new Proxy({} as Store['attachments'], { get: () => notUsed });
   readonly blobs = new Proxy({} as Store['blobs'], { get: () => notUsed });
+  readonly mail = new Proxy({} as Store['mail'], { get: () => notUsed });
   touchVisitors = notUsed;
   noteActivity = notUsed;
   conversations = notUsed;

@@ -159,3 +159,98 @@ describe('configuration', () => {
     expect(c.attachments.dir).toBe(join(site, 'wp-content', 'uploads', 'sites', '3', 'kefu-files'));
   });
 });
+
+describe('business hours', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kefu-cfg-hours-'));
+
+  it('is always open with nothing set, as before', async () => {
+    expect((await loadConfig({ KEFU_DATA_DIR: dir })).businessHours).toBeNull();
+    expect((await loadConfig({ KEFU_DATA_DIR: dir, KEFU_BUSINESS_HOURS: '  ' })).businessHours).toBeNull();
+  });
+
+  it('reads the schedule, its zone and holidays, with the offline form by default', async () => {
+    const c = await loadConfig({
+      KEFU_DATA_DIR: dir, KEFU_BUSINESS_HOURS: 'mon-fri 09:00-17:30; sat 10:00-14:00', KEFU_BUSINESS_TZ: 'Asia/Shanghai', KEFU_HOLIDAYS: '2026-10-01..2026-10-07, 2026-12-31',
+    });
+    expect(Object.isFrozen(c.businessHours)).toBe(true);
+    expect(c.businessHours!.outside).toBe('offline-form');
+    const h = c.businessHours!.schedule;
+    expect(h.timeZone).toBe('Asia/Shanghai');
+    expect(h.isOpen(new Date('2026-12-30T09:00:00+08:00'))).toBe(true);
+    expect(h.isOpen(new Date('2026-12-31T09:00:00+08:00'))).toBe(false);
+    expect(h.isOpen(new Date('2026-12-26T13:59:59+08:00'))).toBe(true);
+    expect((await loadConfig({ KEFU_DATA_DIR: dir, KEFU_BUSINESS_HOURS: 'closed', KEFU_OUTSIDE_HOURS: 'hide' })).businessHours!.outside).toBe('hide');
+  });
+
+  it('takes the server\'s zone when none is given', async () => {
+    const c = await loadConfig({ KEFU_DATA_DIR: dir, KEFU_BUSINESS_HOURS: 'mon 09:00-10:00' });
+    expect(c.businessHours!.schedule.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  });
+
+  it('refuses to start on bad input, naming the variable and the part', async () => {
+    const base = { KEFU_DATA_DIR: dir, KEFU_BUSINESS_HOURS: 'mon-fri 09:00-17:30' };
+    await expect(loadConfig({ ...base, KEFU_BUSINESS_HOURS: 'mon-fri 09:00-17:30; sat 10-14' })).rejects.toThrow('KEFU_BUSINESS_HOURS: "10-14" is not a time range like 09:00-17:30');
+    await expect(loadConfig({ ...base, KEFU_BUSINESS_HOURS: 'fri 22:00-02:00' })).rejects.toThrow('KEFU_BUSINESS_HOURS: "22:00-02:00" does not end after it starts');
+    await expect(loadConfig({ ...base, KEFU_BUSINESS_TZ: 'Europe/Berlinn' })).rejects.toThrow('KEFU_BUSINESS_TZ: "Europe/Berlinn" is not a time zone');
+    await expect(loadConfig({ ...base, KEFU_HOLIDAYS: '2026-12-25, 2026-13-01' })).rejects.toThrow('KEFU_HOLIDAYS: "2026-13-01" is not a date like 2026-12-25');
+    await expect(loadConfig({ ...base, KEFU_OUTSIDE_HOURS: 'hidden' })).rejects.toThrow('KEFU_OUTSIDE_HOURS must be offline-form or hide');
+  });
+
+  it('refuses the other settings without a schedule: alone they would do nothing', async () => {
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_HOLIDAYS: '2026-12-25' })).rejects.toThrow('KEFU_HOLIDAYS needs KEFU_BUSINESS_HOURS');
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_BUSINESS_TZ: 'UTC' })).rejects.toThrow('KEFU_BUSINESS_TZ needs KEFU_BUSINESS_HOURS');
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_OUTSIDE_HOURS: 'hide' })).rejects.toThrow('KEFU_OUTSIDE_HOURS needs KEFU_BUSINESS_HOURS');
+  });
+
+  it('has matching command-line flags', async () => {
+    const c = await loadConfig({ KEFU_DATA_DIR: dir, ...flagsToEnv(['--business-hours', 'sun 10:00-11:00', '--business-tz=UTC', '--outside-hours', 'hide']) });
+    expect(c.businessHours).toMatchObject({ outside: 'hide', schedule: { timeZone: 'UTC' } });
+  });
+});
+
+describe('mail settings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kefu-config-mail-'));
+  const smtp = { KEFU_DATA_DIR: dir, KEFU_SMTP_URL: 'smtps://kefu%40shop.example:s3cret-pa55@smtp.shop.example:465' };
+
+  it('is off without KEFU_SMTP_URL, with the documented defaults', async () => {
+    expect((await loadConfig({ KEFU_DATA_DIR: dir })).mail).toEqual({
+      smtpUrl: null, from: null, notifyEmails: [], escalateAfterMs: 10 * 60_000, visitorAwayMs: 3 * 60_000, siteUrl: null, lang: 'en',
+    });
+  });
+
+  it('reads every option, sending from the SMTP user when it is an address', async () => {
+    const c = await loadConfig({
+      ...smtp,
+      KEFU_NOTIFY_EMAILS: ' team@shop.example, boss@shop.example ,team@shop.example',
+      KEFU_ESCALATE_AFTER_MIN: '0',
+      KEFU_VISITOR_AWAY_MIN: '5',
+      KEFU_SITE_URL: 'https://shop.example/store/',
+      KEFU_MAIL_LANG: 'zh-cn',
+    });
+    expect(c.mail).toEqual({
+      smtpUrl: smtp.KEFU_SMTP_URL, from: 'kefu@shop.example', notifyEmails: ['team@shop.example', 'boss@shop.example'],
+      escalateAfterMs: 0, visitorAwayMs: 5 * 60_000, siteUrl: 'https://shop.example/store', lang: 'zh-CN',
+    });
+    expect(Object.isFrozen(c.mail)).toBe(true);
+    expect((await loadConfig({ ...smtp, KEFU_MAIL_FROM: 'Shop chat <chat@shop.example>' })).mail.from).toBe('Shop chat <chat@shop.example>');
+    expect((await loadConfig({ KEFU_DATA_DIR: dir, ...flagsToEnv(['--smtp-url', 'smtp://relay:25', '--mail-from', 'a@b.example']) })).mail).toMatchObject({ smtpUrl: 'smtp://relay:25', from: 'a@b.example' });
+  });
+
+  it('refuses bad values, never repeating the SMTP password', async () => {
+    const bad = async (env: Record<string, string>) => {
+      const err = await loadConfig({ KEFU_DATA_DIR: dir, ...env }).then(() => null, (e: Error) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err!.message).not.toContain('s3cret');
+      return err!.message;
+    };
+    expect(await bad({ KEFU_SMTP_URL: 'http://user:s3cret@smtp.example' })).toContain('KEFU_SMTP_URL must start with smtp:// or smtps://');
+    expect(await bad({ KEFU_SMTP_URL: 'smtp://user:s3cret@[bad' })).toContain('KEFU_SMTP_URL must look like');
+    expect(await bad({ KEFU_SMTP_URL: 'smtp://user:s3cret@smtp.example' })).toContain('KEFU_MAIL_FROM is needed');
+    expect(await bad({ ...smtp, KEFU_MAIL_FROM: 'Shop <not an address>' })).toContain('KEFU_MAIL_FROM must be an address');
+    expect(await bad({ KEFU_NOTIFY_EMAILS: 'team@shop.example, boss' })).toBe('KEFU_NOTIFY_EMAILS: not an address: boss');
+    expect(await bad({ KEFU_ESCALATE_AFTER_MIN: '-1' })).toContain('KEFU_ESCALATE_AFTER_MIN must be a whole number');
+    expect(await bad({ KEFU_VISITOR_AWAY_MIN: '2.5' })).toContain('KEFU_VISITOR_AWAY_MIN must be a whole number');
+    expect(await bad({ KEFU_SITE_URL: 'ftp://shop.example' })).toContain('KEFU_SITE_URL must start with https:// or http://');
+    expect(await bad({ KEFU_MAIL_LANG: 'fr' })).toBe('KEFU_MAIL_LANG must be en or zh-CN');
+  });
+});

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachmentsTakenError, type Store } from '../../sidecar/store/store.js';
 import { rowContent } from '../../sidecar/core/attachment-text.js';
 import type { Attachment } from '../../sidecar/core/message.js';
+import { ratingStoreContract } from './rating-store-contract.js';
+import { pushStoreContract } from './push-store-contract.js';
+import { mailStoreContract } from './mail-store-contract.js';
 
 const V1 = 'v_AAAAAAAAAAAAAAAAAAAAAA';
 const V2 = 'v_BBBBBBBBBBBBBBBBBBBBBB';
@@ -401,5 +404,9 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
         expect((await store.attachments.get(recent.id))?.name).toBe('recent.pdf');
       });
     });
+
+    ratingStoreContract(() => store);
+    pushStoreContract(() => store);
+    mailStoreContract(() => store);
   });
 }

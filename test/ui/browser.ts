@@ -22,9 +22,9 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A fresh visitor or agent: its own cookies and localStorage. */
-export function newContext(browser: Browser, opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
-  return browser.newContext({ locale: opts.locale ?? 'en-US', viewport: opts.viewport ?? { width: 1280, height: 800 } });
+/** A fresh visitor or agent: its own cookies and localStorage (and, if given, time zone). */
+export function newContext(browser: Browser, opts: { locale?: string; viewport?: { width: number; height: number }; timezoneId?: string } = {}): Promise<BrowserContext> {
+  return browser.newContext({ locale: opts.locale ?? 'en-US', viewport: opts.viewport ?? { width: 1280, height: 800 }, timezoneId: opts.timezoneId });
 }
 
 /**

@@ -43,7 +43,7 @@ function connectedController() {
   const host = fakeHost();
   const c = new ChatController(host, { base: 'http://127.0.0.1:9', transport: 'long-poll' });
   const session = vi.spyOn(c.api, 'session').mockResolvedValue({
-    token: 't', visitorId: ME, cursor: 'c0', agentsOnline: 1, verified: false, name: null, email: null, consentAt: null,
+    token: 't', visitorId: ME, cursor: 'c0', agentsOnline: 1, verified: false, name: null, email: null, consentAt: null, askRating: false,
   });
   const history = vi.spyOn(c.api, 'history').mockResolvedValue([]);
   const polls: { cursor: string | undefined; signal: AbortSignal }[] = [];
@@ -109,6 +109,19 @@ describe('ChatController', () => {
     expect(c.agentsOnline).toBe(2);
     c.handleBatch({ messages: [], events: [{ type: 'presence', agentsOnline: 0 }] }, true);
     expect(c.agentsOnline).toBe(0);
+  });
+
+  it('asks for a rating while the conversation is resolved, from the session and from status events', async () => {
+    const { c, host, session } = connectedController();
+    session.mockResolvedValue({ token: 't', visitorId: ME, cursor: 'c0', agentsOnline: 1, verified: false, name: null, email: null, consentAt: null, askRating: true });
+    host.connect();
+    await c.start();
+    expect(c.askRating).toBe(true);
+    for (const [status, asked] of [['open', false], ['resolved', true], ['pending', false], ['resolved', true]] as const) {
+      c.handleBatch({ messages: [], events: [{ type: 'status', visitorId: ME, status }] }, true);
+      expect({ status, asked: c.askRating }).toEqual({ status, asked });
+    }
+    host.disconnect();
   });
 
   it('refuses empty and over-long messages', () => {

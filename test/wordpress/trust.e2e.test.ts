@@ -93,7 +93,7 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
     expect(tables).toEqual(expect.arrayContaining([`${PREFIX}kefu_msg`, `${PREFIX}kefu_visitor`, `${PREFIX}kefu_event`]));
     expect(tables.filter((t) => t.startsWith(`${site.tablePrefix}kefu_`))).toEqual([]);
     const answer = await site.wp<{ tables: string[]; exists: boolean }>('tables', { table: `${PREFIX}kefu_msg` });
-    expect(answer).toMatchObject({ exists: true, tables: [`${PREFIX}kefu_msg`, `${PREFIX}kefu_visitor`, `${PREFIX}kefu_event`, `${PREFIX}kefu_agent`, `${PREFIX}kefu_ticket`, `${PREFIX}kefu_note`, `${PREFIX}kefu_block`, `${PREFIX}kefu_canned`, `${PREFIX}kefu_attachment`, `${PREFIX}kefu_attachment_chunk`] });
+    expect(answer).toMatchObject({ exists: true, tables: [`${PREFIX}kefu_msg`, `${PREFIX}kefu_visitor`, `${PREFIX}kefu_event`, `${PREFIX}kefu_agent`, `${PREFIX}kefu_ticket`, `${PREFIX}kefu_note`, `${PREFIX}kefu_block`, `${PREFIX}kefu_canned`, `${PREFIX}kefu_attachment`, `${PREFIX}kefu_attachment_chunk`, `${PREFIX}kefu_rating`, `${PREFIX}kefu_mail`, `${PREFIX}kefu_setting`, `${PREFIX}kefu_push_subscription`, `${PREFIX}kefu_push_sent`] });
     // The unread badge reads the same tables the sidecar writes.
     const visitor = (await (await fetch(`${sidecar.url}/kefu/api/visitor/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
     await fetch(`${sidecar.url}/kefu/api/visitor/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${visitor.token}` }, body: JSON.stringify({ content: 'Counted?' }) });
@@ -298,6 +298,7 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
     await rows(`UPDATE \`${PREFIX}kefu_visitor\` SET last_seen_at = UTC_TIMESTAMP() - INTERVAL 40 DAY WHERE id = ?`, [old.id]);
     await rows(`INSERT INTO \`${PREFIX}kefu_event\` (visitor_id, audience, payload, created_at) VALUES (?, 'agents', '{}', UTC_TIMESTAMP())`, [old.id]);
     await rows(`INSERT INTO \`${PREFIX}kefu_note\` (visitor_id, agent_id, content, created_at) VALUES (?, 'agent:1', 'old note', UTC_TIMESTAMP())`, [old.id]);
+    await rows(`INSERT INTO \`${PREFIX}kefu_rating\` (visitor_id, agent_id, score, comment, resolution, created_at) VALUES (?, 'agent:1', 'bad', 'an old comment', 1, UTC_TIMESTAMP())`, [old.id]);
     const [total] = await rows(`SELECT COUNT(*) AS n FROM \`${PREFIX}kefu_visitor\``);
 
     // Off by default: nothing scheduled, nothing deleted.
@@ -327,6 +328,7 @@ describe('trust in the WordPress plugin', { timeout: 90_000 }, () => {
     expect(await rows(`SELECT mid FROM \`${PREFIX}kefu_msg\` WHERE pos = ? OR rec = ?`, [old.id, old.id])).toEqual([]);
     expect(await rows(`SELECT id FROM \`${PREFIX}kefu_event\` WHERE visitor_id = ?`, [old.id])).toEqual([]);
     expect(await rows(`SELECT id FROM \`${PREFIX}kefu_note\` WHERE visitor_id = ?`, [old.id])).toEqual([]);
+    expect(await rows(`SELECT id FROM \`${PREFIX}kefu_rating\` WHERE visitor_id = ?`, [old.id])).toEqual([]);
     const [after] = await rows(`SELECT COUNT(*) AS n FROM \`${PREFIX}kefu_visitor\``);
     expect(Number(after.n)).toBe(Number(total.n) - 1);
 

@@ -39,6 +39,8 @@ add_action( 'plugins_loaded', array( 'Kefu_Retention', 'init' ) );
 if ( is_admin() ) {
 	require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-admin.php';
 	require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-settings.php';
+	require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-push.php';
 	add_action( 'plugins_loaded', array( 'Kefu_Admin', 'init' ) );
 	add_action( 'plugins_loaded', array( 'Kefu_Settings', 'init' ) );
+	add_action( 'plugins_loaded', array( 'Kefu_Push', 'init' ) );
 }

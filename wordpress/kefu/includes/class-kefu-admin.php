@@ -126,6 +126,12 @@ class Kefu_Admin {
 			'theme'        => 'light',
 			'sign-out-url' => wp_logout_url(),
 		);
+		/**
+		 * Filters the console element's attributes (class-kefu-push.php adds its service worker).
+		 *
+		 * @param array $attrs Attribute name => value.
+		 */
+		$attrs = apply_filters( 'kefu_admin_attributes', $attrs );
 		echo Kefu_Embed::element( 'kefu-admin', $attrs ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in element().
 		echo '<noscript><p>' . esc_html__( 'Live Chat needs JavaScript.', 'kefu' ) . '</p></noscript>';
 		echo '</div>';

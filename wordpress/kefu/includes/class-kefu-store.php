@@ -93,7 +93,7 @@ class Kefu_Store {
 	 */
 	public static function tables() {
 		$prefix = self::prefix();
-		return array( self::msg_table(), self::visitor_table(), $prefix . 'kefu_event', $prefix . 'kefu_agent', $prefix . 'kefu_ticket', $prefix . 'kefu_note', $prefix . 'kefu_block', $prefix . 'kefu_canned', self::attachment_table(), self::attachment_chunk_table() );
+		return array( self::msg_table(), self::visitor_table(), $prefix . 'kefu_event', $prefix . 'kefu_agent', $prefix . 'kefu_ticket', $prefix . 'kefu_note', $prefix . 'kefu_block', $prefix . 'kefu_canned', self::attachment_table(), self::attachment_chunk_table(), $prefix . 'kefu_rating', $prefix . 'kefu_mail', $prefix . 'kefu_setting', $prefix . 'kefu_push_subscription', $prefix . 'kefu_push_sent' );
 	}
 
 	/**
@@ -195,7 +195,7 @@ class Kefu_Store {
 
 	/**
 	 * Deletes what else the sidecar keeps about the given visitors: typing and
-	 * read events, agents' internal notes and blocks.
+	 * read events, agents' internal notes, blocks and the visitor's ratings.
 	 *
 	 * @param string[] $visitor_ids Visitor ids.
 	 * @param int      $limit       Most rows to delete from each table.
@@ -203,7 +203,7 @@ class Kefu_Store {
 	 */
 	public static function delete_related_of( array $visitor_ids, $limit ) {
 		$deleted = 0;
-		foreach ( array( 'kefu_event', 'kefu_note', 'kefu_block' ) as $name ) {
+		foreach ( array( 'kefu_event', 'kefu_note', 'kefu_block', 'kefu_rating' ) as $name ) {
 			$table = self::prefix() . $name;
 			// Tables of later versions may not exist yet where an older sidecar runs.
 			if ( ! self::table_exists( $table ) ) {
