@@ -73,6 +73,23 @@ export const ratingStyles = css`
   .rating-thanks {
     color: var(--_muted);
   }
+  .rating-comment input {
+    border: 1px solid var(--_line);
+    border-radius: var(--_s2);
+    padding: var(--_s2) 10px;
+    background: var(--_bg);
+    color: var(--_text);
+    font: inherit;
+  }
+  .rating-transcript {
+    align-self: center;
+    border: 0;
+    padding: 0;
+    background: none;
+    color: var(--_accent-text, var(--_accent));
+    text-decoration: underline;
+    font-size: var(--_t1);
+  }
   .rating button:disabled {
     cursor: default;
     opacity: 0.7;

@@ -11,6 +11,9 @@ import { ratingStyles } from './rating-card.styles.js';
 // the team resolves a conversation (the `status` event, or a session that
 // says `askRating`), with its own words and styles: the panel only leaves
 // it a place after the last message, and every byte is counted there.
+// The end of a conversation is also where a visitor may ask for its
+// transcript by mail (docs/email.md): a link under the card and under the
+// thanks, gone for good once the site answers that it sends no mail.
 
 const WORDS = {
   en: {
@@ -22,6 +25,11 @@ const WORDS = {
     sending: 'Sending…',
     thanks: 'Thanks for your feedback!',
     failed: 'Your rating was not sent. Please try again.',
+    transcript: 'Email me this conversation',
+    email: 'Your email',
+    sendTranscript: 'Send the transcript',
+    transcriptSent: 'On its way to your inbox.',
+    transcriptFailed: 'The transcript was not sent. Please try again later.',
   },
   'zh-CN': {
     question: '这次对话体验如何？',
@@ -32,6 +40,11 @@ const WORDS = {
     sending: '正在发送…',
     thanks: '感谢您的反馈！',
     failed: '评价未能发送，请重试。',
+    transcript: '通过邮件发送本次对话记录',
+    email: '您的邮箱',
+    sendTranscript: '发送对话记录',
+    transcriptSent: '对话记录已发往您的邮箱。',
+    transcriptFailed: '对话记录未能发送，请稍后重试。',
   },
 };
 
@@ -64,6 +77,9 @@ export class RatingCard implements ReactiveController {
   /** The visitor's newest message when the rating went: the thanks end with a newer one. */
   private thankedAt?: number;
   private request?: AbortController;
+  private probe?: AbortController;
+  /** The transcript link's step; `off` until the site says it sends mail, and for good when it says it does not (404). */
+  private transcript: 'link' | 'form' | 'sending' | 'sent' | 'failed' | 'off' = 'off';
 
   constructor(
     private readonly host: RatingHost,
@@ -76,10 +92,22 @@ export class RatingCard implements ReactiveController {
     host.requestUpdate();
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    // Offered only where the site sends mail; an answer that never comes leaves the link out.
+    const c = this.chat;
+    this.probe = new AbortController();
+    requestJson(joinUrl(c.api.base, '/kefu/api/visitor/transcript'), { token: c.api.token, signal: this.probe.signal }).then(
+      () => {
+        if (this.transcript === 'off') this.transcript = 'link';
+        this.host.requestUpdate();
+      },
+      () => undefined,
+    );
+  }
 
   hostDisconnected(): void {
     this.request?.abort();
+    this.probe?.abort();
   }
 
   private get words() {
@@ -104,7 +132,7 @@ export class RatingCard implements ReactiveController {
     if (this.thankedAt !== undefined && (c.askRating || c.pending.length || newest > this.thankedAt)) this.thankedAt = undefined;
     const w = this.words;
     if (this.thankedAt !== undefined) {
-      return html`<div class="rating" part="rating"><p class="rating-thanks" role="status">${w.thanks}</p></div>`;
+      return html`<div class="rating" part="rating"><p class="rating-thanks" role="status">${w.thanks}</p>${this.renderTranscript()}</div>`;
     }
     this.wrote = !!c.askRating && (this.wrote || c.pending.length > 0);
     if (!c.askRating || this.wrote) {
@@ -128,9 +156,51 @@ export class RatingCard implements ReactiveController {
               <button class="primary" type="submit" ?disabled=${this.sending}>${this.sending ? w.sending : w.send}</button>
             </form>`
           : nothing}
+        ${this.renderTranscript()}
       </div>
     `;
   }
+
+  private renderTranscript(): TemplateResult | typeof nothing {
+    const w = this.words;
+    const step = this.transcript;
+    if (step === 'off') return nothing;
+    if (step === 'sent') return html`<p class="rating-thanks" role="status">${w.transcriptSent}</p>`;
+    if (step === 'link') {
+      return html`<button type="button" class="rating-transcript" @click=${this.openTranscript}>${w.transcript}</button>`;
+    }
+    return html`<form class="rating-comment" @submit=${this.handleTranscript}>
+      <label>${w.email}<input type="email" name="email" required maxlength="254" autocomplete="email" .value=${this.chat.email ?? ''} ?disabled=${step === 'sending'} /></label>
+      ${step === 'failed' ? html`<p class="rating-failed" role="alert">${w.transcriptFailed}</p>` : nothing}
+      <button class="primary" type="submit" ?disabled=${step === 'sending'}>${step === 'sending' ? w.sending : w.sendTranscript}</button>
+    </form>`;
+  }
+
+  private readonly openTranscript = async (): Promise<void> => {
+    this.transcript = 'form';
+    this.host.requestUpdate();
+    await this.host.updateComplete;
+    this.host.renderRoot.querySelector<HTMLInputElement>('.rating input[name=email]')?.focus({ preventScroll: true });
+  };
+
+  private readonly handleTranscript = async (e: SubmitEvent): Promise<void> => {
+    e.preventDefault();
+    if (this.transcript === 'sending') return;
+    const email = String(new FormData(e.target as HTMLFormElement).get('email') ?? '').trim();
+    const c = this.chat;
+    this.transcript = 'sending';
+    this.host.requestUpdate();
+    this.request = new AbortController();
+    try {
+      await requestJson(joinUrl(c.api.base, '/kefu/api/visitor/transcript'), { method: 'POST', token: c.api.token, body: { email }, signal: this.request.signal });
+      this.transcript = 'sent';
+    } catch (err) {
+      // 404: this site sends no mail; the link goes rather than fail each time.
+      this.transcript = err instanceof ApiError && err.status === 404 ? 'off' : this.request.signal.aborted ? 'form' : 'failed';
+    } finally {
+      this.host.requestUpdate();
+    }
+  };
 
   private async pick(score: RatingScore): Promise<void> {
     const first = !this.score;

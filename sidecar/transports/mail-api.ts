@@ -13,6 +13,12 @@ export function mailRoutes(router: Router, rt: Runtime): void {
   const perVisitor = new RateLimiter(3, 1 / 1200);
   const perAddress = new RateLimiter(10, 1 / 360);
 
+  // Whether to offer the transcript at all: the widget asks before it shows the link.
+  router.get('/api/visitor/transcript', requireVisitor(rt.tokens), (ctx) => {
+    if (!rt.mail.enabled) throw new KefuError('not_found', 'this site does not send mail');
+    ctx.body = { mail: true };
+  });
+
   router.post('/api/visitor/transcript', requireVisitor(rt.tokens), async (ctx) => {
     const { visitorId } = ctx.state as VisitorState;
     const email = optionalString(jsonBody(ctx), 'email', MAX_ADDRESS) || undefined;

@@ -64,3 +64,14 @@ export async function agentReplies(page: Page, text: string): Promise<void> {
   await input.fill(text);
   await input.press('Enter');
 }
+
+/** The visitor id of the conversation this page's widget holds, read from its stored token. */
+export function visitorIdIn(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      if (key.endsWith('.token')) return JSON.parse(atob(localStorage.getItem(key)!.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub as string;
+    }
+    return '';
+  });
+}

@@ -7,7 +7,7 @@ import { startSidecar, type TestSidecar } from '../helpers/sidecar.js';
 import { AgentClient } from './agent-api.js';
 import { launchBrowser, newContext, watchErrors } from './browser.js';
 import { PUBLIC_DIR } from './public-dir.js';
-import { agentMessage, console_, conversationEntry, openWidget, TIMEOUT, visitorMessage, visitorSends, widget } from './chat-pages.js';
+import { agentMessage, console_, conversationEntry, openWidget, TIMEOUT, visitorIdIn, visitorMessage, visitorSends, widget } from './chat-pages.js';
 
 let sidecar: TestSidecar;
 let browser: Browser;
@@ -23,16 +23,6 @@ afterAll(async () => {
   await browser?.close();
   await sidecar?.stop();
 });
-
-async function visitorIdOf(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i)!;
-      if (key.endsWith('.token')) return JSON.parse(atob(localStorage.getItem(key)!.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub;
-    }
-    return '';
-  });
-}
 
 describe.each([
   { transport: 'long-poll', route: '/api/visitor/poll', wait: '25' },
@@ -60,7 +50,7 @@ describe.each([
     const text = `hello over ${transport}`;
     await visitorSends(page, text);
     await visitorMessage(page, text).locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
-    const visitorId = await visitorIdOf(page);
+    const visitorId = await visitorIdIn(page);
     expect(visitorId).toMatch(/^v_[A-Za-z0-9_-]{22}$/);
     await vi.waitFor(async () => expect((await agent.messages(visitorId)).map((m) => m.content)).toContain(text), { timeout: TIMEOUT });
     await agent.reply(visitorId, `answer over ${transport}`);
@@ -132,7 +122,7 @@ describe('unreliable networks', () => {
       },
       { timeout: TIMEOUT, interval: 300 },
     );
-    const visitorId = await visitorIdOf(page);
+    const visitorId = await visitorIdIn(page);
     const stored = (await agent.messages(visitorId)).filter((m) => m.content === 'sent on a bad line');
     expect(stored).toHaveLength(1);
     expect(await mine.count()).toBe(1);
@@ -153,7 +143,7 @@ describe('unreliable networks', () => {
     await openWidget(page, `${sidecar.url}/demo`);
     await visitorSends(page, 'before the outage');
     await visitorMessage(page, 'before the outage').locator('.state[data-state=sent]').waitFor({ timeout: TIMEOUT });
-    const visitorId = await visitorIdOf(page);
+    const visitorId = await visitorIdIn(page);
     down = true;
     // The held poll answers with this reply, but the answer is lost.
     await agent.reply(visitorId, 'sent during the outage');
