@@ -12,7 +12,7 @@ import { css } from 'lit';
  */
 export const messagePartStyles = css`
   .msg.failed .bubble {
-    background: transparent;
+    background: none;
     color: inherit;
     border: 1px dashed var(--_danger-fg, #b91c1c);
   }
