@@ -103,6 +103,13 @@ export interface MailSettings {
    * password: never logged, never in an error message.
    */
   readonly smtpUrl: string | null;
+  /**
+   * KEFU_WP_MAIL_URL: the WordPress plugin's mail route (`https://shop.example/wp-json/kefu/v1/mail`).
+   * Used when KEFU_SMTP_URL is not set: each mail goes through the site's wp_mail,
+   * the request signed with the shared secret. Set by the owner even with
+   * KEFU_WP_CONFIG: wp-config.php does not say the site's address.
+   */
+  readonly wpMailUrl: string | null;
   /** KEFU_MAIL_FROM: `Kefu <kefu@example.com>` or a bare address; default: the SMTP user, when that is an address. */
   readonly from: string | null;
   /** KEFU_NOTIFY_EMAILS: the agents' addresses (comma-separated) for offline and unanswered notices; none: no such notices. */
@@ -336,8 +343,15 @@ function mailSettings(env: Env): MailSettings {
   }
   const lang = env.KEFU_MAIL_LANG?.trim() || 'en';
   if (!/^(en|zh-cn)$/i.test(lang)) throw new Error('KEFU_MAIL_LANG must be en or zh-CN');
+  const wpMailUrl = env.KEFU_WP_MAIL_URL?.trim() || null;
+  if (wpMailUrl) {
+    let u: URL;
+    try { u = new URL(wpMailUrl); } catch { throw new Error('KEFU_WP_MAIL_URL must be an address such as https://example.com/wp-json/kefu/v1/mail'); }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('KEFU_WP_MAIL_URL must start with https:// or http://');
+  }
   return Object.freeze({
     smtpUrl: raw,
+    wpMailUrl,
     from,
     notifyEmails: Object.freeze([...new Set(notifyEmails)]),
     escalateAfterMs: int(env, 'KEFU_ESCALATE_AFTER_MIN', 10, 0, 7 * 24 * 60) * 60_000,

@@ -27,6 +27,7 @@ import { FolderBlobStore } from './store/folder-blob-store.js';
 import type { BlobStore } from './store/blob-store.js';
 import { MailService } from './core/mail-service.js';
 import { SmtpMailer } from './mail/smtp-mailer.js';
+import { WordPressMailer } from './mail/wordpress-mailer.js';
 
 const EVENT_PRUNE_MS = 60_000;
 const EVENT_KEEP_MS = 5 * 60_000;
@@ -55,7 +56,7 @@ export interface Runtime {
   activity: Activity;
   /** Files in conversations: uploads, reading, the sweep. */
   attachments: Attachments;
-  /** Notices to the agents and mails to visitors, through the outbox (docs/email.md); off without KEFU_SMTP_URL. */
+  /** Notices to the agents and mails to visitors, through the outbox (docs/email.md); off without KEFU_SMTP_URL or KEFU_WP_MAIL_URL. */
   mail: MailService;
   tokens: Tokens;
   visitorSendLimiter: RateLimiter;
@@ -107,7 +108,9 @@ export function createRuntime(config: Config, log: Logger, store: Store): Runtim
   const attachments = new Attachments({ store, stores, tokens, log, settings: config.attachments, writeTo });
   const mail = new MailService({
     store, log, settings: config.mail, allowedOrigins: config.allowedOrigins,
-    mailer: config.mail.smtpUrl ? new SmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from! }) : null,
+    mailer: config.mail.smtpUrl ? new SmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from! })
+      : config.mail.wpMailUrl ? new WordPressMailer({ url: config.mail.wpMailUrl, secret: config.secret })
+      : null,
     agentsOnline: () => presence.agentsOnline,
     resumeToken: (visitorId) => tokens.resumeToken(visitorId),
   });

@@ -33,7 +33,9 @@ export class MailService {
       return;
     }
     // Message-IDs are made in the From address's domain (RFC 5322 asks for one the sender controls).
-    const domain = /@([^\s<>@]+?)>?$/.exec(settings.from ?? '')?.[1] ?? 'kefu.invalid';
+    // Through WordPress (no From here: wp_mail sets it), the site's host.
+    const domain = /@([^\s<>@]+?)>?$/.exec(settings.from ?? '')?.[1]
+      ?? (settings.wpMailUrl ? new URL(settings.wpMailUrl).hostname : 'kefu.invalid');
     this.outbox = new MailOutbox({ store: deps.store.mail, mailer, log: deps.log, domain, now: deps.now });
     this.notices = new MailNotices({ ...deps, outbox: this.outbox });
   }
@@ -45,11 +47,12 @@ export class MailService {
   start(): void {
     const s = this.deps.settings;
     if (!this.outbox || !this.notices) {
-      this.deps.log.info('mail is off (KEFU_SMTP_URL is not set): nothing is mailed or queued');
+      this.deps.log.info('mail is off (neither KEFU_SMTP_URL nor KEFU_WP_MAIL_URL is set): nothing is mailed or queued');
       return;
     }
     // Never the URL: it holds the password.
     this.deps.log.info('mail is on', {
+      via: s.smtpUrl ? 'smtp' : 'wordpress',
       notifyAddresses: s.notifyEmails.length,
       escalateAfterMin: s.escalateAfterMs / 60_000,
       visitorAwayMin: s.visitorAwayMs / 60_000,

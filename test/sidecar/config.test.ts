@@ -214,7 +214,7 @@ describe('mail settings', () => {
 
   it('is off without KEFU_SMTP_URL, with the documented defaults', async () => {
     expect((await loadConfig({ KEFU_DATA_DIR: dir })).mail).toEqual({
-      smtpUrl: null, from: null, notifyEmails: [], escalateAfterMs: 10 * 60_000, visitorAwayMs: 3 * 60_000, siteUrl: null, lang: 'en',
+      smtpUrl: null, wpMailUrl: null, from: null, notifyEmails: [], escalateAfterMs: 10 * 60_000, visitorAwayMs: 3 * 60_000, siteUrl: null, lang: 'en',
     });
   });
 
@@ -228,7 +228,7 @@ describe('mail settings', () => {
       KEFU_MAIL_LANG: 'zh-cn',
     });
     expect(c.mail).toEqual({
-      smtpUrl: smtp.KEFU_SMTP_URL, from: 'kefu@shop.example', notifyEmails: ['team@shop.example', 'boss@shop.example'],
+      smtpUrl: smtp.KEFU_SMTP_URL, wpMailUrl: null, from: 'kefu@shop.example', notifyEmails: ['team@shop.example', 'boss@shop.example'],
       escalateAfterMs: 0, visitorAwayMs: 5 * 60_000, siteUrl: 'https://shop.example/store', lang: 'zh-CN',
     });
     expect(Object.isFrozen(c.mail)).toBe(true);
@@ -252,5 +252,24 @@ describe('mail settings', () => {
     expect(await bad({ KEFU_VISITOR_AWAY_MIN: '2.5' })).toContain('KEFU_VISITOR_AWAY_MIN must be a whole number');
     expect(await bad({ KEFU_SITE_URL: 'ftp://shop.example' })).toContain('KEFU_SITE_URL must start with https:// or http://');
     expect(await bad({ KEFU_MAIL_LANG: 'fr' })).toBe('KEFU_MAIL_LANG must be en or zh-CN');
+  });
+});
+
+describe('mail through WordPress', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kefu-config-wpmail-'));
+
+  it('reads KEFU_WP_MAIL_URL, which needs no From (wp_mail sets it)', async () => {
+    const c = await loadConfig({ KEFU_DATA_DIR: dir, KEFU_WP_MAIL_URL: ' https://shop.example/wp-json/kefu/v1/mail ' });
+    expect(c.mail).toMatchObject({ smtpUrl: null, wpMailUrl: 'https://shop.example/wp-json/kefu/v1/mail', from: null });
+  });
+
+  it('keeps both when both are set (SMTP is the one used)', async () => {
+    const c = await loadConfig({ KEFU_DATA_DIR: dir, KEFU_SMTP_URL: 'smtp://relay:25', KEFU_MAIL_FROM: 'a@b.example', KEFU_WP_MAIL_URL: 'http://127.0.0.1/?rest_route=/kefu/v1/mail' });
+    expect(c.mail).toMatchObject({ smtpUrl: 'smtp://relay:25', wpMailUrl: 'http://127.0.0.1/?rest_route=/kefu/v1/mail' });
+  });
+
+  it('refuses an address that is not http or https', async () => {
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_WP_MAIL_URL: 'shop.example/wp-json' })).rejects.toThrow('KEFU_WP_MAIL_URL must be an address');
+    await expect(loadConfig({ KEFU_DATA_DIR: dir, KEFU_WP_MAIL_URL: 'ftp://shop.example/' })).rejects.toThrow('KEFU_WP_MAIL_URL must start with https:// or http://');
   });
 });

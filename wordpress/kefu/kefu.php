@@ -26,6 +26,7 @@ require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-token.php';
 require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-embed.php';
 require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-privacy.php';
 require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-retention.php';
+require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-mail.php';
 
 register_activation_hook( __FILE__, array( 'Kefu', 'activate' ) );
 register_deactivation_hook( __FILE__, array( 'Kefu_Retention', 'unschedule' ) );
@@ -35,6 +36,7 @@ add_action( 'plugins_loaded', array( 'Kefu_Token', 'init' ) );
 add_action( 'plugins_loaded', array( 'Kefu_Embed', 'init' ) );
 add_action( 'plugins_loaded', array( 'Kefu_Privacy', 'init' ) );
 add_action( 'plugins_loaded', array( 'Kefu_Retention', 'init' ) );
+add_action( 'plugins_loaded', array( 'Kefu_Mail', 'init' ) );
 
 if ( is_admin() ) {
 	require_once KEFU_PLUGIN_DIR . 'includes/class-kefu-admin.php';

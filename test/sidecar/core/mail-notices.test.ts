@@ -14,7 +14,7 @@ import { createLogger } from '../../../sidecar/logger.js';
 const V = 'v_NNNNNNNNNNNNNNNNNNNNNN';
 const SECRET = 'x'.repeat(32);
 const settings = (over: Partial<MailSettings> = {}): MailSettings => ({
-  smtpUrl: 'smtp://127.0.0.1:1', from: 'kefu@shop.example', notifyEmails: ['team@shop.example', 'boss@shop.example'],
+  smtpUrl: 'smtp://127.0.0.1:1', wpMailUrl: null, from: 'kefu@shop.example', notifyEmails: ['team@shop.example', 'boss@shop.example'],
   escalateAfterMs: 10 * 60_000, visitorAwayMs: 3 * 60_000, siteUrl: 'https://shop.example', lang: 'en', ...over,
 });
 
