@@ -1,24 +1,15 @@
 // Mail as the runtime sees it: off (no Mailer configured: nothing is mailed,
 // nothing is queued, the transcript route answers 404), or an outbox that
 // sends and the notices that fill it. docs/email.md.
-import type { Logger } from '../logger.js';
-import type { MailSettings } from '../config.js';
-import type { Store } from '../store/store.js';
 import type { Mailer } from '../mail/mailer.js';
 import { MailOutbox } from './mail-outbox.js';
-import { MailNotices } from './mail-notices.js';
+import { MailNotices, type MailNoticesDeps } from './mail-notices.js';
 import { KefuError } from './kefu-error.js';
 
-export interface MailServiceDeps {
-  store: Store;
+/** What the notices need, less the outbox this service makes, plus the transport. */
+export interface MailServiceDeps extends Omit<MailNoticesDeps, 'outbox'> {
   /** Null: mail is off. */
   mailer: Mailer | null;
-  settings: MailSettings;
-  allowedOrigins: readonly string[];
-  agentsOnline: () => number;
-  resumeToken: (visitorId: string) => Promise<string>;
-  log: Logger;
-  now?: () => number;
 }
 
 export class MailService {
