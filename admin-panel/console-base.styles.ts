@@ -92,8 +92,9 @@ export const baseStyles = css`
 `;
 
 /**
- * The panels the header's tools show in a dialog (search, blocks,
- * shortcuts): a block with a heading and an introduction line.
+ * The panels the header's tools show in a dialog (search, blocks, push,
+ * ratings, shortcuts): a block with a heading, an introduction line, and the
+ * box a failure is said in (each panel places it).
  */
 export const panelStyles = css`
   :host {
@@ -108,6 +109,12 @@ export const panelStyles = css`
     margin: 0 0 12px;
     color: var(--_muted);
     font-size: var(--_t2, 14px);
+  }
+  .error {
+    padding: 8px 10px;
+    border-radius: 8px;
+    background: var(--_danger-bg);
+    color: var(--_danger-fg);
   }
 `;
 

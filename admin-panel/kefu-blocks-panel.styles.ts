@@ -7,10 +7,6 @@ export const blocksPanelStyles = [
   css`
     .error {
       margin: 0 0 10px;
-      padding: 8px 10px;
-      border-radius: 8px;
-      background: var(--_danger-bg);
-      color: var(--_danger-fg);
     }
     ul {
       list-style: none;

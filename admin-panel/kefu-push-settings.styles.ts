@@ -29,10 +29,6 @@ export const pushSettingsStyles = [
     }
     .error {
       margin: 0 0 12px;
-      padding: 8px 10px;
-      border-radius: 8px;
-      color: var(--_danger-fg);
-      background: var(--_danger-bg);
       border: 1px solid var(--_danger-line);
       font-size: var(--_t2, 14px);
     }

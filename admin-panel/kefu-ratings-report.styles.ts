@@ -119,10 +119,6 @@ export const ratingsReportStyles = [
       align-items: center;
       gap: 8px;
       margin: 10px 0 0;
-      padding: 8px 10px;
-      border-radius: 8px;
-      background: var(--_danger-bg);
-      color: var(--_danger-fg);
     }
     .more {
       display: block;
