@@ -134,12 +134,17 @@ export class Delivery {
    * `waitMs` with nothing (or with rows the client most likely has, see Batch).
    * `signal` aborts the wait (the client went away).
    */
+  /** The online count this scope is told: agents the true one, visitors none outside business hours (availability.ts). */
+  agentsOnlineFor(scope: Scope): number {
+    return scope.kind === 'agents' ? this.deps.agentsOnline() : (this.deps.agentsOnlineForVisitors ?? this.deps.agentsOnline)();
+  }
+
   async waitFor(scope: Scope, cursor: Cursor, waitMs: number, signal: AbortSignal, agentsOnlineKnown: number, gatherMs = 0): Promise<Batch> {
     const deadline = performance.now() + waitMs;
     for (;;) {
       const version = this.deps.feed.version;
       const batch = await this.collect(scope, cursor);
-      const now = scope.kind === 'agents' ? this.deps.agentsOnline() : (this.deps.agentsOnlineForVisitors ?? this.deps.agentsOnline)();
+      const now = this.agentsOnlineFor(scope);
       // Agents follow the count; visitors only whether anyone is online (the count rides on every answer).
       const presenceChanged = scope.kind === 'agents' ? now !== agentsOnlineKnown : now > 0 !== agentsOnlineKnown > 0;
       if (presenceChanged) batch.events.push({ type: 'presence', agentsOnline: now });

@@ -132,8 +132,7 @@ async function runStream(ctx: Context, rt: Runtime, scope: Scope, start: Cursor,
   const sendMessage = (m: Message, cursorJson: string) => chunk(`{"kefu":{"type":"message","message":${jsonOfMessage(m)},"cursor":${cursorJson}}}`);
 
   let cursor = start;
-  // Visitors hear of nobody online outside business hours (core/availability.ts); agents, the true count.
-  const online = () => (scope.kind === 'agents' ? rt.presence.agentsOnline : rt.availability.agentsOnlineForVisitors());
+  const online = () => rt.delivery.agentsOnlineFor(scope);
   let agentsOnline = online();
   // At once: the client learns that the frame runs (not held by a buffering proxy) and who is online.
   send({ type: 'ping' });

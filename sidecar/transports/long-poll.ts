@@ -54,13 +54,11 @@ export function longPollHandler(rt: Runtime, held: HeldConnections): (req: Incom
     const release = waitMs > 0 ? held.hold(clientAddress(req, rt.config)) : () => {};
     const { signal, dispose } = requestSignal(res, rt.shutdown);
     try {
-      // Visitors hear of nobody online outside business hours (core/availability.ts); agents, the true count.
-      const online = () => (scope.kind === 'agents' ? rt.presence.agentsOnline : rt.availability.agentsOnlineForVisitors());
-      const batch = await rt.delivery.waitFor(scope, cursor, waitMs, signal, online(), scope.kind === 'agents' ? AGENT_GATHER_MS : 0);
+      const batch = await rt.delivery.waitFor(scope, cursor, waitMs, signal, rt.delivery.agentsOnlineFor(scope), scope.kind === 'agents' ? AGENT_GATHER_MS : 0);
       const answer: PollAnswer = {
         messages: batch.messages,
         cursor: rt.delivery.encode(batch.next),
-        agentsOnline: online(),
+        agentsOnline: rt.delivery.agentsOnlineFor(scope),
         events: batch.events,
       };
       endJson(res, 200, answer);
